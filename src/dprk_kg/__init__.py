@@ -1,0 +1,7 @@
+"""dprk-kg: a sourced knowledge graph of North Korea's dual state and party governance.
+
+The notebook entry point is :func:`dprk_kg.open`; the ``dprk-kg`` command is a thin shell
+over the same calls.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,36 @@
+"""The project's IRIs in one place, so no module spells a namespace twice."""
+
+from __future__ import annotations
+
+DPRK = "https://w3id.org/dprk-kg/ontology#"
+KG = "https://w3id.org/dprk-kg/id/"
+SHAPES = "https://w3id.org/dprk-kg/shapes#"
+GRAPH = "https://w3id.org/dprk-kg/graph/"
+
+ONTOLOGY_GRAPH = GRAPH + "ontology/"
+BASE_GRAPH = GRAPH + "base/"
+BATCH_GRAPH = GRAPH + "batch/"
+BATCHES_META_GRAPH = GRAPH + "batches"
+
+#: Prefixes known to every query and every Turtle file the tool writes.
+PREFIXES: dict[str, str] = {
+    "dprk": DPRK,
+    "kg": KG,
+    "dprksh": SHAPES,
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+
+def sparql_prefixes() -> str:
+    """The PREFIX lines for :data:`PREFIXES`, for queries built in code."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
