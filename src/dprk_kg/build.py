@@ -1,0 +1,303 @@
+"""Build the store from the files, and notice when it has fallen behind them.
+
+The files are the truth; the store is an index. Layout of a store folder::
+
+    <store>/batches/          facts users added, one RDF file per batch (never rebuilt)
+    <store>/index             symlink to the current generation, index-<id>/ (RocksDB)
+    <store>/index-<id>.json   the manifest of that generation: each input's size, mtime, hash
+    <store>/.lock             the writers' lock
+
+A build writes a new generation beside the old one and swaps the ``index`` symlink in one
+``rename``: a reader sees the old index or the new one, never half of one, and a crash
+mid-build leaves the old index in place. Readers open read-only and never wait; writers take
+the lock, and say so when they have to wait for another process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from dprk_kg import namespaces, resources
+from dprk_kg.errors import StoreBusy, UserError
+from dprk_kg.store import EmbeddedStore, Store
+
+#: Bumped when the way files map to graphs changes, so old stores rebuild themselves.
+BUILD_FORMAT = 1
+#: Seconds a writer waits for the lock before giving up (env DPRK_KG_LOCK_TIMEOUT).
+LOCK_TIMEOUT = float(os.environ.get("DPRK_KG_LOCK_TIMEOUT", "600"))
+#: Batch files the build reads, by extension.
+BATCH_FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS,
+                 ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+
+
+def default_store_dir() -> Path:
+    """``$DPRK_KG_STORE``, else a per-user data folder (``~/.local/share/dprk-kg`` on Linux)."""
+    env = os.environ.get("DPRK_KG_STORE")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path("dprk-kg")
+
+
+def batches_dir(store_dir: Path) -> Path:
+    return Path(store_dir) / "batches"
+
+
+@dataclass(frozen=True)
+class Input:
+    """One file that goes into the store, and the named graph its triples land in."""
+
+    path: Path
+    key: str  # stable name in the manifest: "ontology/dprk.ttl", "batches/b1.trig"
+    graph: str
+    format: ox.RdfFormat
+
+
+def inputs(store_dir: Path) -> list[Input]:
+    """Every file the store is built from, in build order (ontology, graph, batches)."""
+    found = [Input(p, f"ontology/{p.name}", namespaces.ONTOLOGY_GRAPH + p.stem, ox.RdfFormat.TURTLE)
+             for p in resources.ontology_files()]
+    found += [Input(p, f"graph/{p.name}", namespaces.BASE_GRAPH + p.stem, ox.RdfFormat.TURTLE)
+              for p in resources.graph_files()]
+    batches = batches_dir(store_dir)
+    if batches.is_dir():
+        found += [Input(p, f"batches/{p.name}", namespaces.BATCH_GRAPH + p.stem, BATCH_FORMATS[p.suffix])
+                  for p in sorted(batches.iterdir()) if p.suffix in BATCH_FORMATS]
+    return found
+
+
+def read_quads(item: Input) -> Iterator[ox.Quad]:
+    """The quads of one input; triples outside a GRAPH block go to the file's own graph."""
+    graph = ox.NamedNode(item.graph)
+    try:
+        for q in ox.parse(path=item.path, format=item.format, rename_blank_nodes=True):
+            if isinstance(q.graph_name, ox.DefaultGraph):
+                yield ox.Quad(q.subject, q.predicate, q.object, graph)
+            else:
+                yield q
+    except SyntaxError as e:
+        message = str(e.args[0] if e.args else e).split(": ", 1)[-1]
+        raise UserError(message, file=str(item.path), line=e.lineno, column=e.offset) from e
+    except OSError as e:
+        raise UserError(f"cannot read: {e.strerror or e}", file=str(item.path)) from e
+
+
+# -- manifest and staleness ----------------------------------------------------------------
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest(found: list[Input]) -> dict:
+    """What the store was built from: enough to tell later whether any input changed."""
+    files = {}
+    for item in found:
+        st = item.path.stat()
+        files[item.key] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": _sha256(item.path)}
+    return {"format": BUILD_FORMAT, "files": files}
+
+
+def current_index(store_dir: Path) -> Path | None:
+    """The RocksDB folder of the current generation, or None before the first build."""
+    link = Path(store_dir) / "index"
+    if not link.is_symlink():
+        return None
+    target = link.parent / os.readlink(link)
+    return target if target.is_dir() else None
+
+
+def _manifest_path(index: Path) -> Path:
+    return index.with_name(index.name + ".json")
+
+
+def is_stale(store_dir: Path) -> bool:
+    """True when the store is missing or any input was added, removed or changed.
+
+    Size and mtime answer the common case without reading files; only when they differ is
+    the content hashed, so a ``touch`` or a fresh clone does not force a rebuild.
+    """
+    index = current_index(store_dir)
+    if index is None:
+        return True
+    try:
+        recorded = json.loads(_manifest_path(index).read_text())
+    except (OSError, ValueError):
+        return True
+    found = inputs(store_dir)
+    if recorded.get("format") != BUILD_FORMAT or set(recorded["files"]) != {i.key for i in found}:
+        return True
+    for item in found:
+        was = recorded["files"][item.key]
+        st = item.path.stat()
+        if (st.st_size, st.st_mtime_ns) != (was["size"], was["mtime_ns"]):
+            if st.st_size != was["size"] or _sha256(item.path) != was["sha256"]:
+                return True
+    return False
+
+
+def record_inputs(store_dir: Path) -> None:
+    """Mark the live index as up to date with the files, after an in-place change.
+
+    The ingest engine changes the live index and its batch files together (under
+    :func:`write_lock`); this records the new batch files so the next command does not
+    rebuild the whole store for them.
+    """
+    index = current_index(store_dir)
+    if index is None:
+        raise UserError("there is no store to record inputs for; run `dprk-kg build`")
+    _write_json(_manifest_path(index), manifest(inputs(store_dir)))
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
+    os.replace(tmp, path)
+
+
+# -- the write lock ------------------------------------------------------------------------
+
+@contextmanager
+def write_lock(store_dir: Path) -> Iterator[None]:
+    """Serialize writers across processes; tell the user when they have to wait."""
+    from filelock import FileLock, Timeout
+
+    Path(store_dir).mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(Path(store_dir) / ".lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        print(f"waiting for another dprk-kg process to finish writing {store_dir} ...",
+              file=sys.stderr, flush=True)
+        try:
+            lock.acquire(timeout=LOCK_TIMEOUT)
+        except Timeout:
+            raise StoreBusy(f"another dprk-kg process kept the store locked for "
+                            f"{LOCK_TIMEOUT:g} s", file=str(store_dir)) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+# -- building ------------------------------------------------------------------------------
+
+class _Progress:
+    """A progress bar on stderr that appears only once the work has taken over a second."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.total, self.label, self.start = total, label, time.monotonic()
+        self.done, self.bar, self.task = 0, None, None
+
+    def step(self, what: str) -> None:
+        self.done += 1
+        if self.bar is None and time.monotonic() - self.start > 1.0:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=self.total, completed=self.done - 1)
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=f"{self.label}: {what}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def load_files(found: list[Input], label: str) -> Iterator[tuple[Input, list[ox.Quad]]]:
+    """Parse each input in turn (all of one file before the next), showing progress."""
+    progress = _Progress(len(found), label)
+    try:
+        for item in found:
+            yield item, list(read_quads(item))
+            progress.step(item.key)
+    finally:
+        progress.close()
+
+
+def build(store_dir: Path, *, force: bool = False) -> bool:
+    """(Re)build the embedded store; returns False when it was already up to date.
+
+    Parse errors name the file and line and leave the current index untouched.
+    """
+    store_dir = Path(store_dir)
+    with write_lock(store_dir):
+        if not force and not is_stale(store_dir):
+            return False
+        found = inputs(store_dir)
+        recorded = manifest(found)
+        batches_dir(store_dir).mkdir(exist_ok=True)
+        # Named by creation time so that sorting the names sorts the generations.
+        generation = store_dir / f"index-{time.time_ns():020d}"
+        try:
+            store = ox.Store(str(generation))
+            for _, quads in load_files(found, "building the store"):
+                store.bulk_extend(quads)
+            store.flush()
+            del store
+            _write_json(_manifest_path(generation), recorded)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        link_tmp = store_dir / f".index.{uuid.uuid4().hex}"
+        os.symlink(generation.name, link_tmp)
+        os.replace(link_tmp, store_dir / "index")
+        _remove_old_generations(store_dir, keep=generation)
+        return True
+
+
+def _remove_old_generations(store_dir: Path, keep: Path) -> None:
+    """Delete all generations but the new one and the one before it.
+
+    The one before stays because a reader that opened it a moment ago may still be reading.
+    """
+    old = sorted((p for p in store_dir.glob("index-*") if p.is_dir() and p != keep),
+                 key=lambda p: p.name)
+    for p in old[:-1]:
+        shutil.rmtree(p, ignore_errors=True)
+        _manifest_path(p).unlink(missing_ok=True)
+
+
+def ensure_built(store_dir: Path) -> Path:
+    """Build the store if it is missing or stale; return its current RocksDB folder."""
+    if is_stale(store_dir):
+        build(store_dir)
+    index = current_index(store_dir)
+    assert index is not None  # build() either made one or raised
+    return index
+
+
+def open_store(store_dir: Path | None = None, *, read_only: bool = True) -> EmbeddedStore:
+    """Open the embedded store, built first if stale. Readers never block one another."""
+    index = ensure_built(Path(store_dir) if store_dir else default_store_dir())
+    return EmbeddedStore(index, read_only=read_only)
+
+
+def push(remote: Store, store_dir: Path | None = None) -> int:
+    """Send every named graph to a server (one atomic update); returns the triple count.
+
+    The project's graphs on the server that no longer have a file (a removed batch) are
+    dropped in the same update.
+    """
+    store_dir = Path(store_dir) if store_dir else default_store_dir()
+    graphs: dict[str, list[ox.Triple]] = {}
+    for _, quads in load_files(inputs(store_dir), "pushing to the server"):
+        for q in quads:
+            graphs.setdefault(q.graph_name.value, []).append(q.triple)
+    stale = [g for g in remote.named_graphs() if g not in graphs]
+    remote.replace_graphs(graphs, drop=stale)
+    return sum(len(t) for t in graphs.values())

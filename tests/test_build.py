@@ -1,0 +1,93 @@
+"""Building the store from files: graphs per file, staleness, atomic swap, errors, the lock."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from dprk_kg import build, namespaces, resources
+from dprk_kg.errors import StoreBusy, UserError
+from dprk_kg.store import Store
+
+
+def test_every_file_lands_in_its_own_named_graph(built_store: Path) -> None:
+    expected = {namespaces.ONTOLOGY_GRAPH + p.stem for p in resources.ontology_files()}
+    expected |= {namespaces.BASE_GRAPH + p.stem for p in resources.graph_files()}
+    with build.open_store(built_store) as store:
+        assert set(store.named_graphs()) == expected
+        # the default graph holds nothing: everything is in a named graph
+        assert all(not isinstance(q.graph_name, ox.DefaultGraph) for q in store.native)
+        # and the shapes are kept out of the data that queries see
+        assert not store.ask("ASK { ?s a <http://www.w3.org/ns/shacl#NodeShape> }")
+
+
+def test_a_fresh_store_is_not_rebuilt_and_a_touched_file_is_not_a_change(store_dir: Path) -> None:
+    assert build.build(store_dir) is True
+    assert build.build(store_dir) is False
+    target = resources.ontology_files()[0]
+    st = target.stat()
+    try:
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+        assert not build.is_stale(store_dir)
+    finally:
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_a_new_batch_file_makes_the_store_stale_and_is_loaded(store_dir: Path) -> None:
+    build.build(store_dir)
+    batch = build.batches_dir(store_dir) / "b1.trig"
+    batch.write_text("<http://example.org/a> <http://example.org/p> 'x' .\n"
+                     f"<{namespaces.BATCHES_META_GRAPH}> {{ <http://example.org/b1> <http://example.org/p> 'meta' }}\n")
+    assert build.is_stale(store_dir)
+    with build.open_store(store_dir) as store:
+        graphs = store.named_graphs()
+        assert namespaces.BATCH_GRAPH + "b1" in graphs and namespaces.BATCHES_META_GRAPH in graphs
+    batch.unlink()
+    with build.open_store(store_dir) as store:
+        assert namespaces.BATCH_GRAPH + "b1" not in store.named_graphs()
+
+
+def test_force_rebuild_gives_the_same_graph(store_dir: Path) -> None:
+    build.build(store_dir)
+    with build.open_store(store_dir) as store:
+        before = set(store.quads())
+    assert build.build(store_dir, force=True) is True
+    with build.open_store(store_dir) as store:
+        assert set(store.quads()) == before and len(before) > 0
+
+
+def test_a_syntax_error_names_file_and_line_and_keeps_the_old_index(
+        store_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build.build(store_dir)
+    old_index = build.current_index(store_dir)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b \n")
+    monkeypatch.setattr(resources, "graph_files", lambda: [bad])
+    with pytest.raises(UserError, match=r"bad\.ttl:4"):
+        build.ensure_built(store_dir)
+    assert build.current_index(store_dir) == old_index
+    assert len(Store.embedded(old_index, read_only=True)) > 0
+
+
+def test_a_writer_waits_for_the_lock_and_says_so(store_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture) -> None:
+    store_dir.mkdir(parents=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire(); "
+         "print('held', flush=True); sys.stdin.read()", str(store_dir / ".lock")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(build, "LOCK_TIMEOUT", 0.2)
+        with pytest.raises(StoreBusy, match="locked"):
+            build.build(store_dir)
+        assert "waiting for another dprk-kg process" in capsys.readouterr().err
+    finally:
+        holder.stdin.close()
+        holder.wait()
+    assert build.build(store_dir) is True
