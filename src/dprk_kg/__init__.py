@@ -5,3 +5,7 @@ over the same calls.
 """
 
 __version__ = "0.1.0"
+
+from dprk_kg.api import KnowledgeGraph, open  # noqa: E402  (the public entry point)
+
+__all__ = ["KnowledgeGraph", "open", "__version__"]

@@ -1,0 +1,160 @@
+"""Run named and ad hoc queries: parameters checked and bound as terms, updates refused.
+
+A parameter value is what a user types (``2019-03-10``, ``kg:unit/south-hamgyong``,
+``South Hamgyong``); it becomes an RDF term of the declared type here, or a one-line error
+saying which parameter and why. It is never pasted into the query text.
+
+>>> from dprk_kg.catalog import Param
+>>> to_term(Param("date", "_date_xsd_date", "date", True), "2019-03-10")
+<Literal value=2019-03-10 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#date>>
+>>> to_term(Param("unit", "_unit_iri", "iri", True), "kg:unit/south-hamgyong")
+<NamedNode value=https://w3id.org/dprk-kg/id/unit/south-hamgyong>
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Union
+
+import pyoxigraph as ox
+
+from dprk_kg.catalog import NamedQuery, Param
+from dprk_kg.errors import UserError
+from dprk_kg.namespaces import PREFIXES
+from dprk_kg.sparqltext import check_read_only, keywords
+from dprk_kg.store import SelectResult, Store, Term
+
+Result = Union[SelectResult, bool, list[ox.Triple]]
+
+_IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>\"{}|\\^`]+")
+_CURIE = re.compile(r"([A-Za-z][\w-]*):([^\s<>\"{}|\\^`]*)")
+
+
+def _literal(kind: str, value: str) -> str:
+    """The canonical lexical form of ``value`` as XSD ``kind``; ValueError if it is not one."""
+    if kind == "date":
+        if value == "today":
+            return dt.date.today().isoformat()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value).isoformat()
+    if kind == "integer":
+        return str(int(value, 10))
+    if kind == "decimal":
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise ValueError(value) from None
+        if not number.is_finite():
+            raise ValueError(value)
+        return str(number)
+    if kind == "boolean":
+        return {"true": "true", "1": "true", "false": "false", "0": "false"}[value.lower()]
+    if kind == "gYear":
+        if not re.fullmatch(r"-?\d{4,}", value):
+            raise ValueError(value)
+        return value
+    return value  # string
+
+
+EXAMPLES = {"date": "2019-03-10 or today", "integer": "42", "decimal": "3.5",
+            "boolean": "true or false", "gYear": "2019", "string": "any text",
+            "iri": "kg:unit/south-hamgyong, a full IRI, or a label"}
+
+
+def to_term(param: Param, value: str, store: Store | None = None) -> Term:
+    """``value`` as the RDF term ``param`` declares; an IRI may be given by its label."""
+    if param.allowed is not None and value not in param.allowed:
+        raise UserError(f"parameter {param.name} must be one of {', '.join(param.allowed)}, "
+                        f"not {value!r}")
+    if param.kind == "iri":
+        return _iri(param, value, store)
+    try:
+        lexical = _literal(param.kind, value.strip())
+    except (ValueError, KeyError):
+        raise UserError(f"parameter {param.name} must be an xsd:{param.kind} "
+                        f"(e.g. {EXAMPLES[param.kind]}), not {value!r}") from None
+    if param.kind == "string":
+        return ox.Literal(lexical)
+    return ox.Literal(lexical, datatype=ox.NamedNode(param.datatype))
+
+
+def _iri(param: Param, value: str, store: Store | None) -> ox.NamedNode:
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    if _IRI.fullmatch(text):
+        return ox.NamedNode(text)
+    curie = _CURIE.fullmatch(text)
+    if curie and curie[1] in PREFIXES:
+        return ox.NamedNode(PREFIXES[curie[1]] + curie[2])
+    if store is not None:
+        return _by_label(param, text, store)
+    raise UserError(f"parameter {param.name} must be an IRI (e.g. {EXAMPLES['iri']}), not {value!r}")
+
+
+def _by_label(param: Param, label: str, store: Store) -> ox.NamedNode:
+    """The one entity whose label or alternative label is ``label`` (any case, any language)."""
+    rows = store.select(
+        "SELECT DISTINCT ?x WHERE { "
+        "?x <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel> ?l "
+        "FILTER(LCASE(STR(?l)) = LCASE(?_label)) } ORDER BY ?x LIMIT 6",
+        {"_label": ox.Literal(label)}).rows
+    if len(rows) == 1:
+        return rows[0]["x"]
+    if not rows:
+        raise UserError(f"parameter {param.name}: nothing is labelled {label!r}; "
+                        f"give an IRI (e.g. {EXAMPLES['iri']})")
+    names = ", ".join(r["x"].value for r in rows[:5])
+    raise UserError(f"parameter {param.name}: {label!r} names several things ({names}); give an IRI")
+
+
+def bind(query: NamedQuery, given: Mapping[str, str], store: Store | None = None) -> dict[str, Term]:
+    """The terms to bind for a run of ``query`` with the user's ``given`` values."""
+    known = {p.name: p for p in query.params}
+    unknown = set(given) - set(known)
+    if unknown:
+        listed = ", ".join(known) or "none"
+        raise UserError(f"query {query.name} has no parameter {', '.join(sorted(unknown))} "
+                        f"(its parameters: {listed})")
+    bindings: dict[str, Term] = {}
+    for p in query.params:
+        value = given.get(p.name, p.default)
+        if value is None:
+            if p.required:
+                raise UserError(f"query {query.name} needs --param {p.name}=VALUE "
+                                f"({p.description or EXAMPLES[p.kind]})")
+            continue
+        bindings[p.variable] = to_term(p, str(value), store)
+    return bindings
+
+
+def run_named(store: Store, query: NamedQuery, given: Mapping[str, str] | None = None) -> Result:
+    """Run a named query with parameters ``given`` as ``{name: text}``."""
+    return execute(store, query.text, bind(query, given or {}, store), form=query.form)
+
+
+def run_sparql(store: Store, text: str) -> Result:
+    """Run an ad hoc query: read-only, and nothing may reach another server."""
+    check_read_only(text)
+    return execute(store, text, None, form=_form(text))
+
+
+def _form(text: str) -> str:
+    for word in keywords(text):
+        upper = word.text.upper()
+        if upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return upper
+    raise UserError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+def execute(store: Store, text: str, bindings: Mapping[str, Term] | None, *, form: str) -> Result:
+    """Send ``text`` to the store method for its query form."""
+    if form == "SELECT":
+        return store.select(text, bindings)
+    if form == "ASK":
+        return store.ask(text, bindings)
+    return store.construct(text, bindings)
