@@ -229,11 +229,18 @@ class EmbeddedStore(Store):
 
 
 def _translate_syntax(call: Any) -> Any:
-    """Run ``call``; a SPARQL syntax error becomes a one-line UserError."""
+    """Run ``call``; a SPARQL syntax error becomes a one-line UserError.
+
+    The parser's own message lists every token it expected, over several lines; the
+    position and the start of that list are what a person needs.
+    """
     try:
         return call()
     except SyntaxError as e:
-        raise UserError(f"SPARQL syntax error: {e}") from e
+        first = str(e).splitlines()[0] if str(e) else "invalid query"
+        if len(first) > 120:
+            first = first[:117] + "..."
+        raise UserError(f"SPARQL syntax error: {first}") from e
 
 
 def _expect(value: Any, kind: type, form: str) -> Any:
