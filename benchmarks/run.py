@@ -1,0 +1,406 @@
+"""dprk-kg against the plain rdflib + pyshacl stack, in one run, on a synthetic graph.
+
+    .venv/bin/python benchmarks/run.py --size 100k [--cap 600] [--json OUT]
+
+Generates the graph (benchmarks/generate.py), then measures each step on both sides, each
+side in a process of its own (benchmarks/workers.py): build time and peak memory, every
+named query (median latency, and whether both sides return the same rows), a CLI call end
+to end, validating a 100-triple batch (same verdict, same problems), validating the whole
+graph, and each export format of the dual-power and hierarchy views. A naive step that runs
+past ``--cap`` seconds is killed and reported as "> cap"; a piece of dprk-kg that is not
+written yet is reported as "not available", never as a number. Prints a markdown table and
+writes the figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import queue
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(HERE), str(ROOT / "src")]  # generate.py, and the dprk-kg of this tree
+
+import generate  # noqa: E402  (a sibling script, not a package)
+
+#: Export formats measured for each view.
+EXPORT_FORMATS = ["graphml", "gexf", "dot", "cytoscape", "html", "svg", "png"]
+EXPORT_VIEWS = ["dual-power", "hierarchy"]
+#: Seconds spent repeating one query or export before taking the median of what ran.
+REPEAT_BUDGET = 20.0
+
+
+@dataclass
+class Row:
+    """One line of the table: a measurement on both sides."""
+
+    group: str
+    measure: str
+    project: float | None = None  # seconds or MB
+    naive: float | str | None = None  # a number, "timeout", or None (not measured)
+    unit: str = "s"
+    note: str = ""
+    same: bool | None = None  # both sides gave the same answer
+
+    @property
+    def ratio(self) -> float | None:
+        if isinstance(self.naive, (int, float)) and self.project:
+            return self.naive / self.project
+        return None
+
+
+@dataclass
+class Answer:
+    ok: Any = None
+    missing: str | None = None
+    error: str | None = None
+    timeout: bool = False
+
+    @property
+    def problem(self) -> str | None:
+        if self.missing:
+            return f"not available: {self.missing}"
+        if self.error:
+            return f"error: {self.error}"
+        return None
+
+
+class Side:
+    """One worker process (benchmarks/workers.py), restarted after a step is killed.
+
+    ``setup`` commands are replayed, untimed, whenever the process is (re)started, so that a
+    step after a killed one finds the graph loaded again.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.setup: list[dict] = []
+        self.process: subprocess.Popen | None = None
+        self.lines: queue.Queue[str | None] = queue.Queue()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "workers.py"), self.name], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=sys.stderr, text=True, start_new_session=True,
+            cwd=ROOT)
+        self.lines = queue.Queue()
+        threading.Thread(target=self._read, args=(self.process, self.lines), daemon=True).start()
+        for command in self.setup:
+            self._send(command, None)
+
+    @staticmethod
+    def _read(process: subprocess.Popen, lines: queue.Queue) -> None:
+        for line in process.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    def _send(self, command: dict, timeout: float | None) -> Answer:
+        assert self.process is not None and self.process.stdin is not None
+        try:
+            self.process.stdin.write(json.dumps(command) + "\n")
+            self.process.stdin.flush()
+            line = self.lines.get(timeout=timeout)
+        except queue.Empty:
+            self.stop()
+            return Answer(timeout=True)
+        except BrokenPipeError:
+            line = None
+        if line is None:
+            self.stop()
+            return Answer(error=f"the {self.name} worker died (see stderr)")
+        return Answer(**json.loads(line))
+
+    def call(self, timeout: float | None = None, **command: Any) -> Answer:
+        if self.process is None:
+            self.start()
+        return self._send(command, timeout)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait()
+            self.process = None
+
+
+def median(times: list[float]) -> float:
+    return statistics.median(times)
+
+
+class Benchmark:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.cap = args.cap
+        self.rows: list[Row] = []
+        self.work = Path(args.workdir) / f"size-{args.size}-seed-{args.seed}"
+        self.store = self.work / "store"
+        self.info: dict[str, Any] = {}
+
+    def add(self, row: Row) -> Row:
+        self.rows.append(row)
+        print(f"  {row.group} / {row.measure}: project={fmt(row.project, row.unit)} "
+              f"naive={fmt(row.naive, row.unit, self.cap)} {row.note}", file=sys.stderr, flush=True)
+        return row
+
+    # -- data ------------------------------------------------------------------------------
+    def generate(self) -> None:
+        nq, ttl, batch = (self.work / n for n in ("synthetic.nq", "synthetic.ttl", "batch.ttl"))
+        start = time.perf_counter()
+        if not (nq.exists() and ttl.exists() and batch.exists()):
+            count = generate.generate(self.args.size, [nq, ttl], self.args.seed)
+            generate.generate_batch(self.args.size, batch, self.args.seed)
+            (self.work / "count").write_text(str(count))
+        self.info["synthetic_triples"] = int((self.work / "count").read_text())
+        self.info["generate_seconds"] = time.perf_counter() - start
+        self.nq, self.ttl, self.batch = nq, ttl, batch
+
+    def shipped_turtle(self) -> list[str]:
+        """The ontology and base graph files that the store also holds (both sides load them)."""
+        from dprk_kg import resources
+
+        return [str(p) for p in [*resources.ontology_files(), *resources.graph_files()]]
+
+    # -- steps -----------------------------------------------------------------------------
+    def build(self, project: Side, naive: Side) -> None:
+        """The store built from the files (each input format) against rdflib's parse."""
+        files = [*self.shipped_turtle(), str(self.ttl)]
+        naive.setup = [{"op": "parse", "files": files}]
+        parsed = naive.call(self.cap, op="parse", files=files)
+        if parsed.ok:
+            self.info["triples"] = parsed.ok["triples"]
+        for data, label in [(self.ttl, "Turtle"), (self.nq, "N-Quads")]:
+            builder = Side("project")  # a fresh process, so its peak memory is the build's
+            built = builder.call(self.cap, op="build", store_dir=str(self.store), data=str(data))
+            builder.stop()
+            note = built.problem or ("> cap" if built.timeout else "")
+            self.add(Row("build", f"build the store, data in {label} (rdflib: parse Turtle)",
+                         project=_value(built, "seconds"), naive=_value(parsed, "seconds", self.cap),
+                         note=note or (parsed.problem or "")))
+            self.add(Row("build", f"peak memory of that build (rdflib: of its parse)",
+                         project=_value(built, "peak_mb"), naive=_value(parsed, "peak_mb"), unit="MB"))
+        opened = project.call(self.cap, op="open", store_dir=str(self.store))
+        project.setup = [{"op": "open", "store_dir": str(self.store)}]
+        self.add(Row("build", "open the built store (first use)", project=_value(opened, "seconds"),
+                     note=opened.problem or f"{opened.ok['triples']:,} triples"))
+
+    def queries(self, project: Side, naive: Side) -> None:
+        values = generate.sample_params(self.args.size, self.args.seed)
+        listed = project.call(self.cap, op="queries", values=values)
+        if listed.problem or listed.timeout:
+            self.add(Row("queries", "named queries", note=listed.problem or "> cap"))
+            return
+        if not listed.ok:
+            self.add(Row("queries", "named queries", note="not available: queries/ holds no named query yet"))
+        for name, q in listed.ok.items():
+            if "missing" in q:
+                self.add(Row("queries", name, note=f"not run: {q['missing']}"))
+                continue
+            mine = project.call(self.cap, op="query", name=name, given=q["given"],
+                                repeat=self.args.repeat, budget=REPEAT_BUDGET)
+            theirs = naive.call(self.cap, op="query", text=q["text"],
+                                repeat=self.args.repeat, budget=REPEAT_BUDGET)
+            row = Row("queries", name, project=_median(mine, self.cap), naive=_median(theirs, self.cap))
+            if mine.ok and theirs.ok:
+                row.same = mine.ok["rows"] == theirs.ok["rows"]
+                row.note = (f"{len(mine.ok['rows'])} rows, same on both sides" if row.same else
+                            f"ROWS DIFFER: {len(mine.ok['rows'])} vs {len(theirs.ok['rows'])}")
+            else:
+                row.note = "; ".join(filter(None, [mine.problem, theirs.problem]))
+            if mine.timeout:
+                row.note += " dprk-kg past the cap (a plan that explodes is a bug)"
+            self.add(row)
+
+    def cli(self) -> None:
+        # `python -m dprk_kg` is the `dprk-kg` script, pinned to this tree's code.
+        command = [sys.executable, "-m", "dprk_kg", "--store", str(self.store), "query", "dual-power"]
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        times, status, err = [], 0, ""
+        for _ in range(3):
+            start = time.perf_counter()
+            try:
+                done = subprocess.run(command, capture_output=True, text=True, timeout=self.cap, env=env)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                err = str(e)
+                break
+            times.append(time.perf_counter() - start)
+            status, err = done.returncode, " ".join(done.stderr.strip().splitlines()[-1:])
+            if status:
+                break
+        if times and status == 0:
+            self.add(Row("cli", "`dprk-kg query dual-power` (process wall time)", project=median(times)))
+        else:
+            self.add(Row("cli", "`dprk-kg query dual-power` (process wall time)",
+                         note=f"not available: exit {status}: {err}"))
+
+    def validation(self, project: Side, naive: Side) -> None:
+        shapes = ROOT / "ontology" / "shapes.ttl"
+        if not shapes.exists():
+            self.add(Row("validation", "validate the whole graph", note="not available: ontology/shapes.ttl does not exist yet"))
+            self.add(Row("validation", "validate a 100-triple batch", note="not available: ontology/shapes.ttl does not exist yet"))
+            return
+        full_mine = project.call(self.cap, op="validate", batch=None)
+        full_theirs = naive.call(self.cap, op="validate", shapes=str(shapes), batch=None)
+        self.add(self._compare("validate the whole graph", full_mine, full_theirs))
+        batch_mine = project.call(self.cap, op="validate", batch=str(self.batch))
+        batch_theirs = naive.call(self.cap, op="validate", shapes=str(shapes), batch=str(self.batch))
+        row = self.add(self._compare("validate a 100-triple batch (6 injected errors)", batch_mine, batch_theirs))
+        injected = json.loads(self.batch.with_suffix(".json").read_text())["errors"]
+        if batch_mine.ok:
+            caught = {p[0] for p in batch_mine.ok["problems"]}
+            missed = [e["kind"] for e in injected if f"<{e['node']}>" not in caught]
+            row.note += f"; dprk-kg caught {len(injected) - len(missed)}/{len(injected)} injected errors"
+            if missed:
+                row.note += f" (missed: {', '.join(missed)})"
+
+    def _compare(self, label: str, mine: Answer, theirs: Answer) -> Row:
+        row = Row("validation", label, project=_value(mine, "seconds"), naive=_value(theirs, "seconds", self.cap))
+        notes = [a.problem for a in (mine, theirs) if a.problem]
+        if mine.ok and theirs.ok:
+            row.same = (mine.ok["conforms"] == theirs.ok["conforms"]
+                        and mine.ok["problems"] == theirs.ok["problems"])
+            verdict = "conforms" if mine.ok["conforms"] else f"{len(mine.ok['problems'])} problems"
+            notes.append(f"same verdict and problems ({verdict})" if row.same else
+                         f"DIFFERENT: dprk-kg {len(mine.ok['problems'])} problems, "
+                         f"pyshacl {len(theirs.ok['problems'])}")
+        elif mine.ok:
+            notes.append("conforms" if mine.ok["conforms"] else f"{len(mine.ok['problems'])} problems")
+        row.note = "; ".join(notes)
+        return row
+
+    def exports(self, project: Side) -> None:
+        out = self.work / "exports"
+        out.mkdir(exist_ok=True)
+        for view in EXPORT_VIEWS:
+            for fmt_name in EXPORT_FORMATS:
+                answer = project.call(self.cap, op="export", view=view, fmt=fmt_name,
+                                      out=str(out / f"{view}.{fmt_name}"), repeat=3, budget=REPEAT_BUDGET)
+                note = answer.problem or ("> cap" if answer.timeout else f"{answer.ok['bytes']:,} bytes")
+                self.add(Row("export", f"{view} as {fmt_name}", project=_median(answer, self.cap), note=note))
+                if answer.missing:
+                    return  # the module is missing: one row says so
+
+    def run(self) -> None:
+        self.work.mkdir(parents=True, exist_ok=True)
+        print(f"generating {self.args.size} triples in {self.work} ...", file=sys.stderr, flush=True)
+        self.generate()
+        project, naive = Side("project"), Side("naive")
+        try:
+            self.build(project, naive)
+            self.queries(project, naive)
+            self.cli()
+            self.validation(project, naive)
+            self.exports(project)
+        finally:
+            project.stop()
+            naive.stop()
+
+
+def _value(answer: Answer, key: str, cap: float | None = None) -> float | str | None:
+    if answer.timeout and cap is not None:
+        return "timeout"
+    return answer.ok[key] if answer.ok else None
+
+
+def _median(answer: Answer, cap: float) -> float | str | None:
+    if answer.timeout:
+        return "timeout"
+    return median(answer.ok["times"]) if answer.ok else None
+
+
+def fmt(value: float | str | None, unit: str, cap: float | None = None) -> str:
+    if value is None:
+        return "—"
+    if value == "timeout":
+        return f"> {cap:g} s"
+    if unit == "MB":
+        return f"{value:,.0f} MB"
+    if value < 1:
+        return f"{value * 1000:.1f} ms"
+    return f"{value:.2f} s"
+
+
+def ratio_text(row: Row, cap: float) -> str:
+    if row.ratio is not None:
+        return f"{row.ratio:,.1f}×"
+    if row.naive == "timeout" and row.project:
+        return f"> {cap / row.project:,.0f}×"
+    return ""
+
+
+def machine() -> dict[str, Any]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {}
+    for package in ("pyoxigraph", "rdflib", "pyshacl", "networkx", "dprk-kg"):
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = None
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"nproc": os.cpu_count(), "ram_gb": round(memory, 1), "python": platform.python_version(),
+            "platform": platform.platform(), "cpu": _cpu_model(), "packages": versions}
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def table(bench: Benchmark) -> str:
+    m = machine()
+    info = bench.info
+    lines = [f"Size {bench.args.size:,} requested: {info.get('synthetic_triples', 0):,} synthetic triples, "
+             f"{info.get('triples', 0):,} loaded with the ontology and base graph; cap {bench.cap:g} s. "
+             f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, "
+             + ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v) + ".", "",
+             "| step | measurement | dprk-kg | rdflib + pyshacl | naive ÷ dprk-kg | note |",
+             "|---|---|---:|---:|---:|---|"]
+    for r in bench.rows:
+        lines.append(f"| {r.group} | {r.measure} | {fmt(r.project, r.unit)} | "
+                     f"{fmt(r.naive, r.unit, bench.cap)} | {ratio_text(r, bench.cap)} | {r.note} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=generate.parse_size, default=generate.SIZES["100k"],
+                        help="100k, 1M, 3M or a number of triples")
+    parser.add_argument("--cap", type=float, default=600, help="seconds a step may take (default 600)")
+    parser.add_argument("--json", type=Path, help="write the figures here as JSON")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per query (median)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "dprk-kg-bench"),
+                        help="where the generated data and the store go")
+    args = parser.parse_args(argv)
+    bench = Benchmark(args)
+    bench.run()
+    print(table(bench))
+    if args.json:
+        args.json.write_text(json.dumps({
+            "size": args.size, "cap": args.cap, "machine": machine(), "info": bench.info,
+            "rows": [{**asdict(r), "ratio": r.ratio} for r in bench.rows]}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
