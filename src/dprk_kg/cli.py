@@ -109,10 +109,12 @@ def queries(fmt: Annotated[ListFormat, typer.Option("--format", help="Output for
     from rich.console import Console
     from rich.table import Table
 
+    from dprk_kg.results import console_width
+
     table = Table("name", "summary", "parameters", header_style="bold")
     for q in found.values():
         table.add_row(q.name, q.summary, "\n".join(_param_text(p) for p in q.params))
-    Console(width=None if sys.stdout.isatty() else 160).print(table)
+    Console(file=sys.stdout, width=console_width(sys.stdout)).print(table)
 
 
 def _param_text(p) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -137,8 +138,13 @@ def print_table(result: SelectResult | bool, store: Store | None, out: TextIO) -
     table = Table(*result.variables, show_lines=False, header_style="bold")
     for row in result.rows:
         table.add_row(*(cell(row.get(v), names) for v in result.variables))
-    Console(file=out, width=None if out.isatty() else 200).print(table)
+    Console(file=out, width=console_width(out)).print(table)
     out.write(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}\n")
+
+
+def console_width(out: TextIO) -> int | None:
+    """Terminal width on a terminal or with $COLUMNS; wide in a pipe, so no cell is cut."""
+    return None if out.isatty() or "COLUMNS" in os.environ else 200
 
 
 def write(result: SelectResult | bool | list[ox.Triple], fmt: str, out: TextIO,
