@@ -91,3 +91,18 @@ def test_a_writer_waits_for_the_lock_and_says_so(store_dir: Path, monkeypatch: p
         holder.stdin.close()
         holder.wait()
     assert build.build(store_dir) is True
+
+
+def test_recording_batches_does_not_hide_an_edited_graph_file(
+        store_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = tmp_path / "base.ttl"
+    base.write_text("<http://example.org/a> <http://example.org/p> 'v1' .\n")
+    monkeypatch.setattr(resources, "graph_files", lambda: [base])
+    build.build(store_dir)
+    (build.batches_dir(store_dir) / "b.nq").write_text(
+        f"<http://example.org/b> <http://example.org/p> 'x' <{namespaces.BATCH_GRAPH}b> .\n")
+    build.record_inputs(store_dir)  # as the ingest engine does after writing the batch in place
+    assert not build.is_stale(store_dir)
+    base.write_text("<http://example.org/a> <http://example.org/p> 'v2' .\n")
+    build.record_inputs(store_dir)
+    assert build.is_stale(store_dir)

@@ -149,16 +149,22 @@ def is_stale(store_dir: Path) -> bool:
 
 
 def record_inputs(store_dir: Path) -> None:
-    """Mark the live index as up to date with the files, after an in-place change.
+    """Record the current batch files as loaded in the live index, after an in-place change.
 
     The ingest engine changes the live index and its batch files together (under
-    :func:`write_lock`); this records the new batch files so the next command does not
-    rebuild the whole store for them.
+    :func:`write_lock`); this tells the next command not to rebuild the whole store for
+    them. Only the batch entries change: an ontology or graph file edited meanwhile still
+    reads as stale, since the index does not hold that edit.
     """
     index = current_index(store_dir)
     if index is None:
         raise UserError("there is no store to record inputs for; run `dprk-kg build`")
-    _write_json(_manifest_path(index), manifest(inputs(store_dir)))
+    path = _manifest_path(index)
+    recorded = json.loads(path.read_text())
+    batches = manifest([i for i in inputs(store_dir) if i.key.startswith("batches/")])
+    recorded["files"] = {k: v for k, v in recorded["files"].items() if not k.startswith("batches/")}
+    recorded["files"].update(batches["files"])
+    _write_json(path, recorded)
 
 
 def _write_json(path: Path, data: dict) -> None:
