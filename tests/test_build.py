@@ -106,3 +106,15 @@ def test_recording_batches_does_not_hide_an_edited_graph_file(
     base.write_text("<http://example.org/a> <http://example.org/p> 'v2' .\n")
     build.record_inputs(store_dir)
     assert build.is_stale(store_dir)
+
+
+def test_commands_started_together_on_a_missing_store_all_answer(store_dir: Path) -> None:
+    """One builds, the others wait for its lock, then all read the same store side by side."""
+    command = [sys.executable, "-m", "dprk_kg", "sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+               "--format", "csv"]
+    running = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for _ in range(4)]
+    answers = [p.communicate() for p in running]
+    assert [p.returncode for p in running] == [0] * 4, answers
+    assert len({out for out, _ in answers}) == 1
+    assert len(list(store_dir.glob("index-*.json"))) == 1  # built once, not once per command
