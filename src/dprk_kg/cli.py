@@ -209,6 +209,100 @@ def stats(fmt: Annotated[ListFormat, typer.Option("--format", help="Output forma
 # Ingest (owner: validate/ingest engineer): validate, add, batches, remove
 # ======================================================================================
 
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    turtle = "turtle"
+
+
+InputFiles = Annotated[list[Path], typer.Argument(
+    help="Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML, or a CSV template (docs/ingest.md).")]
+InputFormat = Annotated[Optional[str], typer.Option(
+    "--input-format", help="Format of the files when the extension does not say: turtle, trig, "
+                           "ntriples, nquads, jsonld, rdfxml, csv.")]
+ReportOption = Annotated[ReportFormat, typer.Option(
+    "--format", help="Report as text, JSON, or the SHACL report graph in Turtle.")]
+ShapesOption = Annotated[Optional[Path], typer.Option(
+    help="SHACL shapes to check against (default: the project's ontology/shapes.ttl).")]
+
+
+def _show_report(report, fmt: ReportFormat) -> None:
+    if fmt is ReportFormat.json:
+        emit(report.to_json())
+    elif fmt is ReportFormat.turtle:
+        emit(report.to_turtle())
+    else:
+        emit(report.to_text())
+
+
+@app.command()
+def validate(files: InputFiles, input_format: InputFormat = None,
+             fmt: ReportOption = ReportFormat.text, shapes: ShapesOption = None) -> None:
+    """Check new facts against the shapes and the existing graph; change nothing.
+
+    Exit 0 when they conform (warnings shown), 1 on violations, 2 on unusable input.
+    """
+    report = graph().validate(files, fmt=input_format, shapes=shapes)
+    _show_report(report, fmt)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def add(files: InputFiles,
+        source: Annotated[Optional[str], typer.Option(
+            help="The source of the batch: an IRI (kg:source/...) or a citation in words.")] = None,
+        input_format: InputFormat = None, fmt: ReportOption = ReportFormat.text,
+        shapes: ShapesOption = None) -> None:
+    """Validate new facts and, if they conform, add them as one batch, all or nothing."""
+    outcome = graph().add(files, source=source, fmt=input_format, shapes=shapes)
+    _show_report(outcome.report, fmt)
+    if outcome.batch is not None:
+        print(f"added batch {outcome.batch.id} ({outcome.batch.triples} triples)",
+              file=sys.stderr)
+    else:
+        print("nothing was added", file=sys.stderr)
+    raise typer.Exit(outcome.exit_code)
+
+
+@app.command()
+def batches(fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table
+            ) -> None:
+    """List the batches added with `add`, oldest first."""
+    from dataclasses import asdict
+
+    from dprk_kg import ingest
+
+    found = ingest.batches(graph())
+    if fmt is ListFormat.json:
+        emit(json.dumps([asdict(b) for b in found], ensure_ascii=False, indent=1))
+        return
+    if not found:
+        emit("no batches added yet")
+        return
+    emit("\n".join(f"{b.id}  {b.created}  {b.user}  {b.triples} triples  "
+                   f"{', '.join(Path(f).name for f in b.files)}"
+                   + (f"  source: {b.source}" if b.source else "") for b in found))
+
+
+@app.command()
+def remove(batch: Annotated[str, typer.Argument(help="The batch id (see `dprk-kg batches`).")],
+           force: Annotated[bool, typer.Option(
+               "--force", help="Remove even if facts left behind would break a shape.")] = False,
+           fmt: ReportOption = ReportFormat.text, shapes: ShapesOption = None) -> None:
+    """Take an added batch back, refused if what remains would break a shape."""
+    from dprk_kg import ingest
+
+    outcome = ingest.remove(graph(), batch, force=force, shapes=shapes)
+    if outcome.report.problems:
+        _show_report(outcome.report, fmt)
+    if outcome.batch is not None:
+        print(f"removed batch {batch}", file=sys.stderr)
+    else:
+        print(f"batch {batch} was NOT removed: facts left behind would break the rules above "
+              "(--force to remove anyway)", file=sys.stderr)
+    raise typer.Exit(outcome.exit_code)
+
+
 
 # ======================================================================================
 # Export (owner: export engineer): export

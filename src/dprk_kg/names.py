@@ -1,0 +1,156 @@
+"""Korean names under their many romanizations, and likely duplicates among entities.
+
+The same person or place is written Kim Jong Un, Kim Jong-un, Kim Jŏng-ŭn, Gim Jeong-eun or
+김정은; Ryanggang or Yanggang; P'yŏngan, Phyongan or Pyongan. :func:`name_key` folds all of
+these (McCune-Reischauer, the DPRK's own system, Revised Romanization, Hangul, press habits)
+to one key, so a new entity whose name matches an existing one can be flagged.
+
+A match is only ever a *warning*: homonyms are real (two SPA deputies named Kim Myong Sik),
+so nothing is merged on a name. A person settles it in the judgements file
+(``<store>/judgements.ttl``): ``owl:sameAs`` or ``owl:differentFrom`` between the two IRIs
+silences the warning for that pair.
+
+>>> name_key("Kim Jong Un") == name_key("Kim Jong-un") == name_key("Kim Jŏng-ŭn") \\
+...     == name_key("김정은") == name_key("Gim Jeong-eun")
+True
+>>> name_key("Ryanggang") == name_key("Yanggang") == name_key("량강")
+True
+>>> name_key("P'yŏngan") == name_key("Phyongan") == name_key("Pyongan")
+True
+>>> name_key("North Hamgyong") == name_key("North Hamgyŏng")
+True
+>>> name_key("Ri Sol Ju") == name_key("Lee Sol-ju") == name_key("리설주")
+True
+>>> name_key("Pak Pong Ju") == name_key("Park Bong-ju") == name_key("박봉주")
+True
+>>> name_key("Choe Ryong Hae") == name_key("Choi Ryong-hae") == name_key("최룡해")
+True
+>>> name_key("Kim Jong Un") == name_key("Kim Jong Il")
+False
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from dprk_kg import namespaces
+
+OWL = namespaces.PREFIXES["owl"]
+NAME_PREDICATES = tuple(namespaces.PREFIXES[p] + local for p, local in (
+    ("rdfs", "label"), ("skos", "prefLabel"), ("skos", "altLabel"), ("foaf", "name")))
+
+# Hangul syllable = initial * 588 + medial * 28 + final, from U+AC00 (Unicode ch. 3.12).
+_INITIALS = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
+_MEDIALS = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
+_FINALS = ("- k k k n n n t l l l l l l l l m p p t t ng t t k t p t".split())
+
+#: Spelling differences that carry no meaning between systems, applied in this order.
+_FOLDS = [
+    (r"eo", "o"), (r"eu", "u"), (r"oi", "oe"), (r"oo", "u"), (r"ee", "i"),
+    (r"tch", "c"), (r"ch", "c"), (r"j", "c"), (r"sh", "s"),
+    (r"ph", "p"), (r"th", "t"), (r"kh", "k"),
+    (r"g", "k"), (r"d", "t"), (r"b", "p"), (r"l", "r"), (r"w(?=[ou])", ""),
+    (r"(.)\1", r"\1"),
+]
+
+
+def romanize_hangul(text: str) -> str:
+    """Hangul syllables spelled out in Latin letters, one token per syllable."""
+    out = []
+    for ch in text:
+        code = ord(ch) - 0xAC00
+        if 0 <= code < 11172:
+            initial, medial, final = code // 588, (code % 588) // 28, code % 28
+            syllable = _INITIALS[initial] + _MEDIALS[medial] + _FINALS[final]
+            out.append(" " + syllable.replace("-", "") + " ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+#: Spellings of the surname 리/이 (Ri, Rhee, Lee, Yi, I), which no rule below would join.
+_RI = frozenset({"ri", "rhee", "lee", "li", "yi", "i", "rhie"})
+
+
+def _initial(token: str) -> str:
+    """Word-initial r/l/n: the North writes Ri, Ryanggang, Rodong; the South Yi, Yanggang, Nodong.
+
+    English habits are undone here too: the silent r of Park, the surname Lee.
+    """
+    if token in _RI:
+        return "i"
+    token = re.sub(r"ar(?=[^aeiouyr]|$)", "a", token)
+    if re.match(r"[rln][iy]", token):
+        return token[1:]
+    if token[:1] in "ln":
+        return "r" + token[1:]
+    return token
+
+
+def name_key(name: str) -> str:
+    """The spelling-insensitive key of a Korean name (see the module docstring)."""
+    text = unicodedata.normalize("NFKD", romanize_hangul(unicodedata.normalize("NFC", name)))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"['’ʼ`‘]", "", text)
+    tokens = [_initial(t) for t in re.split(r"[^a-z0-9]+", text) if t]
+    key = "".join(tokens)
+    for pattern, replacement in _FOLDS:
+        key = re.sub(pattern, replacement, key)
+    return key
+
+
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    """A new node whose name matches an existing node's under romanization variants."""
+
+    new: str
+    new_name: str
+    existing: str
+    existing_name: str
+
+
+def judgements_file(store_dir: Path) -> Path:
+    """Where same / not-same judgements live: ``<store>/judgements.ttl`` (plain Turtle)."""
+    return Path(store_dir) / "judgements.ttl"
+
+
+def read_judgements(path: Path | None, extra: Iterable[ox.Triple] = ()) -> set[frozenset[str]]:
+    """Pairs of IRIs a person has judged (owl:sameAs or owl:differentFrom), either order."""
+    triples = list(extra)
+    if path is not None and path.is_file():
+        from dprk_kg.parse import read_file
+
+        triples += read_file(path, progress=False).triples
+    judged = {OWL + "sameAs", OWL + "differentFrom"}
+    return {frozenset((t.subject.value, t.object.value)) for t in triples
+            if t.predicate.value in judged and isinstance(t.object, ox.NamedNode)}
+
+
+def likely_duplicates(names_new: dict[str, set[str]], names_existing: dict[str, set[str]],
+                      judged: set[frozenset[str]]) -> list[LikelyDuplicate]:
+    """Pairs (new, existing) whose names share a key, minus pairs already judged.
+
+    >>> likely_duplicates({"kg:a": {"Kim Jong-un"}}, {"kg:b": {"Kim Jong Un"}}, set())
+    [LikelyDuplicate(new='kg:a', new_name='Kim Jong-un', existing='kg:b', existing_name='Kim Jong Un')]
+    >>> likely_duplicates({"kg:a": {"Kim Jong-un"}}, {"kg:b": {"Kim Jong Un"}},
+    ...                   {frozenset({"kg:a", "kg:b"})})
+    []
+    """
+    index: dict[str, list[tuple[str, str]]] = {}
+    for node, names in names_existing.items():
+        for name in names:
+            index.setdefault(name_key(name), []).append((node, name))
+    found: dict[tuple[str, str], LikelyDuplicate] = {}
+    for node, names in names_new.items():
+        for name in sorted(names):
+            key = name_key(name)
+            for other, other_name in index.get(key, []) if key else []:
+                if other != node and frozenset((node, other)) not in judged:
+                    found.setdefault((node, other), LikelyDuplicate(node, name, other, other_name))
+    return sorted(found.values(), key=lambda d: (d.new, d.existing))
