@@ -304,7 +304,8 @@ def _subject_lines(lines: Iterable[str], batch: Batch, name: str) -> None:
     for number, line in enumerate(lines, 1):
         m = _FIRST_TOKEN.match(line)
         if m:
-            node = wanted.get(m.group(1) or m.group(2))
+            token = re.sub(r"\\(.)", r"\1", m.group(1) or m.group(2))  # local-name escapes
+            node = wanted.get(token)
             if node is not None and node not in batch.lines:
                 batch.lines[node] = (name, number)
     _place_blank_nodes(batch)

@@ -433,7 +433,7 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     data = _to_rdflib(ontology + triples)
 
     problems = _unknown_terms(batch, vocabulary | shapes.terms, ontology)
-    problems += _uncovered(batch, shapes, ontology)
+    problems += _uncovered(batch, shapes, ontology, union)
     problems += _duplicates(store, batch, judgements)
     report_graph = None
     targets = [_rdflib_term(n) for n in focus if not isinstance(n, ox.Literal)]
@@ -682,8 +682,13 @@ def _unknown_terms(batch: Batch, known: set[str], ontology: list[ox.Triple]) -> 
     return out
 
 
-def _uncovered(batch: Batch, shapes: Shapes, ontology: list[ox.Triple]) -> list[Problem]:
-    """No shape applies to any node of the batch: an error. To some nodes: a warning each."""
+def _uncovered(batch: Batch, shapes: Shapes, ontology: list[ox.Triple], union: _Union
+               ) -> list[Problem]:
+    """No shape applies to any node of the batch: an error. To some nodes: a warning each.
+
+    A node's types and properties in the graph count too: a batch adding a label to an
+    existing person is checked by the person's shape.
+    """
     parents: dict[str, set[str]] = {}
     for t in ontology:
         if t.predicate.value == SUBCLASS and isinstance(t.object, ox.NamedNode):
@@ -699,7 +704,8 @@ def _uncovered(batch: Batch, shapes: Shapes, ontology: list[ox.Triple]) -> list[
         return out
 
     covered: set = set()
-    for t in batch.triples:
+    subjects = {t.subject for t in batch.triples}
+    for t in union.edges(subjects, None, shapes.target_objects_of):
         p = t.predicate.value
         if p == RDF_TYPE and isinstance(t.object, ox.NamedNode) and \
                 classes(t.object.value) & shapes.target_classes:
@@ -710,7 +716,6 @@ def _uncovered(batch: Batch, shapes: Shapes, ontology: list[ox.Triple]) -> list[
             covered.add(t.object)
         if isinstance(t.subject, ox.NamedNode) and t.subject.value in shapes.target_nodes:
             covered.add(t.subject)
-    subjects = {t.subject for t in batch.triples}
     if subjects and not covered & subjects:
         raise UserError("no SHACL shape applies to any node of the batch, so nothing could be "
                         "checked: give each node its rdf:type from the ontology",

@@ -1,0 +1,212 @@
+"""Validation of a batch against the graph: what a person sees, and that incremental == full."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dprk_kg import namespaces
+from dprk_kg.errors import UserError
+from dprk_kg.parse import read_text
+from dprk_kg.store import Store
+from dprk_kg.validate import load_shapes, validate_batch, validate_store
+from fixtures.ingest.helpers import (BASE, FIX, PREFIXES, SHAPES, memory_store, shacl_keys,
+                                     shapes)
+
+OK_HOLDING = PREFIXES + """
+f:holding\\/kim-2024 a dprk:PostHolding ;
+    org:member f:person\\/kim-jong-un ; dprk:post f:post\\/nh-chief-secretary ;
+    dprk:startDate "2024-03-01"^^xsd:date ; dprk:tenureStatus dprk:Current ;
+    dcterms:source f:source\\/kcna-2024 .
+"""
+
+
+def check(text: str, store: Store | None = None):
+    return validate_batch(store or memory_store(), read_text(text, "turtle", name="new.ttl"),
+                          shapes=shapes())
+
+
+def test_the_fixture_base_graph_conforms():
+    assert validate_store(memory_store(), shapes=shapes()).conforms
+
+
+def test_a_valid_batch_conforms_and_says_what_was_checked():
+    report = check(OK_HOLDING)
+    assert report.conforms and report.exit_code == 0
+    assert report.focus_nodes > 0
+    assert "conforms" in report.to_text()
+
+
+def test_a_violation_names_file_line_label_rule_and_value():
+    report = check(PREFIXES + """
+f:holding\\/x a dprk:PostHolding ;
+    org:member f:person\\/ri-il-hwan ; dprk:post f:post\\/nh-chief-secretary ;
+    dprk:startDate "2024" ; dprk:tenureStatus dprk:Current ;
+    dcterms:source f:source\\/kcna-2024 .
+""")
+    assert not report.conforms and report.exit_code == 1
+    [p] = [p for p in report.problems if p.path == "dprk:startDate"]
+    assert (p.file, p.line) == ("new.ttl", 9)
+    assert p.message == "dprk:startDate must be a literal of type xsd:date"
+    assert p.value == '"2024"'
+
+
+def test_overlap_with_an_existing_holding_is_caught_on_both_sides():
+    report = check(PREFIXES + """
+f:holding\\/y a dprk:PostHolding ;
+    org:member f:person\\/kim-jong-un ; dprk:post f:post\\/nh-chief-secretary ;
+    dprk:startDate "2022-01-01"^^xsd:date ; dprk:tenureStatus dprk:Current ;
+    dcterms:source f:source\\/kcna-2024 .
+""")
+    overlap = [p for p in report.problems if "same time" in p.message]
+    assert {p.node for p in overlap} == {"kg:fixture/holding/y", "kg:fixture/holding/ri-il-hwan-nh-2020"}
+    assert any(p.value == "kg:fixture/holding/ri-il-hwan-nh-2020" for p in overlap)
+
+
+def test_unknown_term_of_the_project_namespace_is_a_violation_with_a_hint():
+    report = check(OK_HOLDING.replace("org:member", "dprk:heldby"))
+    [p] = [p for p in report.problems if p.rule == "unknown-term"]
+    assert p.severity == "violation"
+    assert p.hint == "unknown term dprk:heldby: did you mean org:heldBy?"
+
+
+def test_a_likely_duplicate_is_a_warning_naming_the_existing_iri():
+    report = check(PREFIXES + """
+f:person\\/kim-2 a dprk:Person ; rdfs:label "Kim Jŏng-ŭn"@en ; dcterms:source f:source\\/kcna-2024 .
+""")
+    assert report.conforms
+    [p] = [p for p in report.problems if p.rule == "likely-duplicate"
+           and FIX + "person/kim-jong-un" in (p.hint or "")]
+    assert p.severity == "warning" and p.label == "Kim Jŏng-ŭn"
+    assert "use that IRI, or mark them as different" in p.hint
+
+
+def test_a_judgement_in_the_batch_silences_the_duplicate_warning():
+    report = check(PREFIXES + """
+f:person\\/kim-2 a dprk:Person ; rdfs:label "Kim Jŏng-ŭn"@en ; dcterms:source f:source\\/kcna-2024 ;
+    owl:differentFrom f:person\\/kim-jong-un .
+""")
+    assert not [p for p in report.problems if FIX + "person/kim-jong-un" in (p.hint or "")]
+
+
+def test_a_blank_node_is_named_through_the_node_holding_it():
+    report = check(PREFIXES + """
+f:holding\\/z a dprk:PostHolding ;
+    org:member [ a dprk:Person ; rdfs:label "Nameless"@en ] ;
+    dprk:post f:post\\/nh-chief-secretary ; dprk:startDate "2025-01-01"^^xsd:date ;
+    dprk:tenureStatus dprk:Current ; dcterms:source f:source\\/kcna-2024 .
+""")
+    problems = [p for p in report.problems if p.path == "dcterms:source" and p.label == "Nameless"]
+    assert problems and problems[0].node == "a node inside kg:fixture/holding/z"
+    assert problems[0].line == 9
+
+
+def test_json_and_turtle_reports():
+    report = check(OK_HOLDING.replace('"2024-03-01"^^xsd:date', '"soon"'))
+    data = json.loads(report.to_json())
+    assert data["conforms"] is False and data["problems"]
+    import rdflib
+
+    g = rdflib.Graph().parse(data=report.to_turtle(), format="turtle")
+    sh = rdflib.Namespace(namespaces.PREFIXES["sh"])
+    assert (None, sh.conforms, rdflib.Literal(False)) in g
+
+
+def test_a_batch_no_shape_applies_to_is_an_error_not_a_pass():
+    with pytest.raises(UserError, match="no SHACL shape applies"):
+        check(PREFIXES + "f:thing\\/x rdfs:label \"x\" .")
+
+
+def test_shapes_that_do_not_load_are_an_error(tmp_path):
+    bad = tmp_path / "shapes.ttl"
+    bad.write_text("this is not turtle")
+    with pytest.raises(UserError, match="failed to load"):
+        load_shapes(bad)
+    with pytest.raises(UserError, match="missing"):
+        load_shapes(tmp_path / "none.ttl")
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("@prefix x: <http://x/> . x:a x:b x:c .")
+    with pytest.raises(UserError, match="no shape"):
+        load_shapes(empty)
+
+
+def test_removing_what_others_depend_on_is_a_violation():
+    store = memory_store()
+    person = ox.NamedNode(FIX + "person/ri-il-hwan")
+    gone = [q.triple for q in store.quads(namespaces.BASE_GRAPH + "fixture")
+            if q.subject == person]
+    from dprk_kg.parse import Batch
+
+    report = validate_batch(store, Batch(), shapes=shapes(), removed=gone)
+    assert any(p.node == "kg:fixture/holding/ri-il-hwan-nh-2020" and p.path == "org:member"
+               for p in report.problems if p.severity == "violation")
+
+
+def test_the_shapes_reach_follows_inverse_sequence_and_sparql_paths():
+    reach = shapes().reach
+    dprk, org = namespaces.DPRK, namespaces.PREFIXES["org"]
+    assert dprk + "post" in reach.inverse  # ^dprk:post, and ?other dprk:post ?post
+    assert org + "postIn" in reach.forward  # ( dprk:post org:postIn )
+    assert reach.depth == 3  # sh:node through ^dprk:post, then org:member
+
+
+# -- incremental == full, on generated batches ------------------------------------------------
+
+N = FIX
+T = lambda s, p, o: (s, p, o)  # noqa: E731  (a readable triple literal in the pool below)
+DATES = ['"2019-01-01"^^xsd:date', '"2021-06-01"^^xsd:date', '"2024-01-01"^^xsd:date',
+         '"2021"', '"2021-06-01"^^xsd:string']
+SUBJECTS = ["f:holding\\/g1", "f:holding\\/g2", "f:holding\\/ri-il-hwan-nh-2020",
+            "f:post\\/nh-chief-secretary", "f:post\\/g3", "f:person\\/ri-il-hwan",
+            "f:person\\/g4", "f:source\\/kcna-2024", "f:organ\\/nh-ppc"]
+OBJECTS = {
+    "a": ["dprk:PostHolding", "dprk:Person", "dprk:ChiefSecretary", "dprk:Post",
+          "dprk:SourceDocument"],
+    "org:member": ["f:person\\/ri-il-hwan", "f:person\\/kim-jong-un", "f:person\\/g4",
+                   "f:post\\/g3"],
+    "dprk:post": ["f:post\\/nh-chief-secretary", "f:post\\/g3", "f:person\\/g4"],
+    "dprk:startDate": DATES, "dprk:endDate": DATES,
+    "dprk:tenureStatus": ["dprk:Current", "dprk:Ended", "dprk:PostHolding"],
+    "dcterms:source": ["f:source\\/kcna-2024", "f:person\\/g4"],
+    "org:postIn": ["f:organ\\/nh-ppc"],
+    "rdfs:label": ['"Somebody"@en'],
+    "dcterms:date": DATES,
+}
+triples = st.tuples(st.sampled_from(SUBJECTS), st.sampled_from(sorted(OBJECTS))).flatmap(
+    lambda sp: st.sampled_from(OBJECTS[sp[1]]).map(lambda o: (sp[0], sp[1], o)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(triples, min_size=1, max_size=12, unique=True))
+def test_incremental_validation_equals_full_validation(batch_triples):
+    text = PREFIXES + "\n".join(f"{s} {p} {o} ." for s, p, o in batch_triples)
+    batch = read_text(text, "turtle", name="gen.ttl")
+    store = memory_store()
+    try:
+        incremental = validate_batch(store, batch, shapes=shapes())
+    except UserError as e:  # nothing would be checked: never a silent pass
+        assert "no SHACL shape applies" in str(e)
+        return
+    full = validate_store(memory_store(batch.triples), shapes=shapes())
+    assert shacl_keys(incremental.problems) == shacl_keys(full.problems)
+    assert incremental.conforms == (full.conforms and not any(
+        p.severity == "violation" for p in incremental.problems if p.rule == "unknown-term"))
+
+
+def test_the_generated_pool_reaches_violations_of_every_kind():
+    """The equivalence test above is only worth something if its batches break rules."""
+    text = PREFIXES + "\n".join([
+        "f:holding\\/g1 a dprk:PostHolding ; dprk:post f:post\\/nh-chief-secretary ;"
+        ' dprk:startDate "2021-06-01"^^xsd:date .',
+        "f:post\\/g3 a dprk:ChiefSecretary .",
+        'f:holding\\/g2 a dprk:PostHolding ; dprk:post f:post\\/g3 ; dprk:startDate "2021" .'])
+    full = validate_store(memory_store(read_text(text, "turtle").triples), shapes=shapes())
+    components = {p.message for p in full.problems}
+    assert any("same time" in m for m in components)
+    assert any("xsd:date" in m for m in components)
+    assert any("org:member" in m for m in components)  # through ^dprk:post from the post
+    assert SHAPES.exists() and BASE.exists()
