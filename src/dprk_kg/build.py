@@ -201,23 +201,26 @@ def write_lock(store_dir: Path) -> Iterator[None]:
 # -- building ------------------------------------------------------------------------------
 
 class _Progress:
-    """A progress bar on stderr that appears only once the work has taken over a second."""
+    """A progress bar on a terminal's stderr, shown once the work has taken over a second.
+
+    It counts bytes of input, so one big batch file weighs what it costs.
+    """
 
     def __init__(self, total: int, label: str) -> None:
         self.total, self.label, self.start = total, label, time.monotonic()
         self.done, self.bar, self.task = 0, None, None
 
-    def step(self, what: str) -> None:
-        self.done += 1
-        if self.bar is None and time.monotonic() - self.start > 1.0:
+    def step(self, size: int, what: str) -> None:
+        self.done += size
+        if self.bar is None and time.monotonic() - self.start > 1.0 and sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import Progress
 
             self.bar = Progress(console=Console(stderr=True), transient=True)
             self.bar.start()
-            self.task = self.bar.add_task(self.label, total=self.total, completed=self.done - 1)
+            self.task = self.bar.add_task(self.label, total=self.total)
         if self.bar is not None:
-            self.bar.update(self.task, advance=1, description=f"{self.label}: {what}")
+            self.bar.update(self.task, completed=self.done, description=f"{self.label}: {what}")
 
     def close(self) -> None:
         if self.bar is not None:
@@ -226,11 +229,12 @@ class _Progress:
 
 def load_files(found: list[Input], label: str) -> Iterator[tuple[Input, list[ox.Quad]]]:
     """Parse each input in turn (all of one file before the next), showing progress."""
-    progress = _Progress(len(found), label)
+    sizes = [item.path.stat().st_size for item in found]
+    progress = _Progress(sum(sizes), label)
     try:
-        for item in found:
+        for item, size in zip(found, sizes):
             yield item, list(read_quads(item))
-            progress.step(item.key)
+            progress.step(size, item.key)
     finally:
         progress.close()
 
