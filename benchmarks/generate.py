@@ -201,7 +201,7 @@ def make_plan(size: int, rng: random.Random) -> Plan:
             top = Unit(f"{kind.lower()}-{i:02d}", kind, "ProvincialLevel", number, None)
             units.append(top)
             for j in range(1, max(1, round(children * scale)) + 1):
-                child_kind = "District" if kind != "Province" else ("City" if j % 5 == 1 else "County")
+                child_kind = "District" if kind != "Province" else ("City" if j % 5 == 0 else "County")
                 number += 1
                 units.append(Unit(f"{top.slug}-{child_kind.lower()}-{j:02d}", child_kind,
                                   "CityCountyLevel", number, top))
@@ -479,12 +479,15 @@ def generate(size: int, outputs: list[Path], seed: int = 1) -> int:
     return w.count
 
 
-def sample_params(size: int, seed: int = 1) -> dict[str, str]:
-    """Values for named-query parameters (by name) that exist in the graph of this size."""
+def query_params(params: Iterable, size: int, seed: int = 1) -> dict[str, str]:
+    """Values, from the graph of this size, for a named query's required parameters
+    (``dprk_kg.catalog.Param``s) that have no default; optional ones stay unbound."""
     plan = make_plan(size, random.Random(seed))
     county = next(u for u in plan.units if u.kind == "County")
-    return {"unit": county.iri.strip("<>"), "person": f"{SYN}person/{plan.holdings[0].person}",
-            "election": f"{SYN}election/local-2019", "date": "2019-07-21"}
+    values = {"unit": county.iri.strip("<>"), "person": f"{SYN}person/{plan.holdings[0].person}",
+              "election": f"{SYN}election/local-2019", "date": "2019-07-21"}
+    return {p.name: values[p.name] for p in params
+            if p.required and p.default is None and p.name in values}
 
 
 # -- the validation batch --------------------------------------------------------------------

@@ -30,6 +30,9 @@ NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "lo
                              "nonNegativeInteger", "positiveInteger", "short", "byte")}
 SH = "http://www.w3.org/ns/shacl#"
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate  # noqa: E402  (a sibling script, not a package)
 
 
 class Missing(Exception):
@@ -105,15 +108,11 @@ def problem_key(focus: str, path: str | None, component: str, severity: str) -> 
     return [focus, path or "", component.rsplit("#", 1)[-1], severity.rsplit("#", 1)[-1]]
 
 
-def report_problems(report: Any, key: Callable[[Any], str]) -> list[list[str]]:
-    """The problems of a SHACL report graph (rdflib or pyoxigraph triples), sorted."""
-    from rdflib import RDF, Graph, Namespace
+def report_problems(report: Any) -> list[list[str]]:
+    """The problems of a SHACL report graph (rdflib), sorted."""
+    from rdflib import RDF, Namespace
 
     ns = Namespace(SH)
-    if not isinstance(report, Graph):
-        graph = Graph()
-        graph.parse(data=report, format="nt")
-        report = graph
     found = []
     for result in report.subjects(RDF.type, ns.ValidationResult):
         path = report.value(result, ns.resultPath)
@@ -163,7 +162,7 @@ class Naive:
         conforms, report, _ = pyshacl.validate(self.graph, shacl_graph=shapes_graph,
                                                inference="none", advanced=True)
         seconds = time.perf_counter() - start
-        return {"seconds": seconds, "conforms": bool(conforms), "problems": report_problems(report, rdflib_key)}
+        return {"seconds": seconds, "conforms": bool(conforms), "problems": report_problems(report)}
 
 
 # -- dprk-kg's side ------------------------------------------------------------------------
@@ -205,19 +204,18 @@ class Project:
         triples = len(self.kg.store)
         return {"seconds": time.perf_counter() - start, "triples": triples}
 
-    def queries(self, values: dict[str, str]) -> dict:
+    def queries(self, size: int, seed: int) -> dict:
         """Each named query's text with its parameters bound, as both sides will run it.
 
-        Parameters take their header defaults, else a value from ``values`` (by name);
-        a query whose required parameter has neither is reported, not run.
+        Parameters take their header defaults; a required one without, a value from the
+        synthetic graph; a query whose required parameter has neither is reported, not run.
         """
         catalog, query = project_import("catalog"), project_import("query")
         from dprk_kg.store import bind
 
         found = {}
         for name, q in sorted(catalog.catalog().items()):
-            given = {p.name: values[p.name] for p in q.params
-                     if p.default is None and p.name in values}
+            given = generate.query_params(q.params, size, seed)
             try:
                 bindings = query.bind(q, given, self.kg.store)
             except Exception as e:  # a required parameter the benchmark has no value for
@@ -240,37 +238,34 @@ class Project:
         return {"times": times, "rows": row_keys(rows)}
 
     def validate(self, batch: str | None) -> dict:
-        """Validate ``batch`` against the graph, or the whole graph when ``batch`` is None."""
+        """Validate ``batch`` against the graph, or the whole graph when ``batch`` is None.
+
+        The problems compared are those of pyshacl's report graph (both sides run the same
+        shapes); ``nodes`` adds the nodes of dprk-kg's own checks beyond SHACL.
+        """
         validate = project_import("validate")
         start = time.perf_counter()
         if batch:
-            report = validate.validate(self.kg, [Path(batch)])
+            report = validate.validate(self.kg, [Path(batch)], progress=False)
         else:
-            if not hasattr(validate, "validate_graph"):
-                raise Missing("dprk_kg.validate has no whole-graph validation (validate_graph)")
-            report = validate.validate_graph(self.kg)
+            report = validate.validate_store(self.kg.store)
         seconds = time.perf_counter() - start
-        return {"seconds": seconds, "conforms": bool(report.conforms),
-                "problems": project_problems(report)}
+        problems = [] if report.report_graph is None else report_problems(report.report_graph)
+        nodes = {p[0] for p in problems} | {f"<{p.node}>" for p in report.problems}
+        return {"seconds": seconds, "conforms": bool(report.conforms), "problems": problems,
+                "nodes": sorted(nodes)}
 
     def export(self, view: str, fmt: str, out: str, repeat: int, budget: float) -> dict:
         export = project_import("export")
 
         def run() -> int:
             path = Path(out)
-            export.export(self.kg, view=view, format=fmt, output=path)
+            export.export(self.kg, fmt, path, view=view)
             return path.stat().st_size if path.is_file() else sum(
                 p.stat().st_size for p in path.rglob("*") if p.is_file())
 
         times, size = timed(run, repeat, budget)
         return {"times": times, "bytes": size}
-
-
-def project_problems(report: Any) -> list[list[str]]:
-    """The problems of dprk-kg's validation report, keyed as pyshacl's are."""
-    if hasattr(report, "graph"):  # the SHACL report graph, when the report carries it
-        return report_problems(report.graph, rdflib_key)
-    raise Missing("the validation report exposes no SHACL report graph to compare")
 
 
 def serve(side: Any) -> None:

@@ -1,0 +1,51 @@
+"""The benchmark runs end to end at the smallest size (CI's smoke test; no timing asserted).
+
+What is asserted is what a reader of the benchmark relies on: every step yields a figure or
+says why not, and wherever both sides answered they gave the same rows, verdicts and problems.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from dprk_kg import catalog
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import run  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
+    work = tmp_path_factory.mktemp("bench")
+    out = work / "bench.json"
+    run.main(["--size", "5000", "--cap", "20", "--repeat", "1", "--workdir", str(work),
+              "--json", str(out)])
+    return json.loads(out.read_text()), str(work)
+
+
+def test_every_row_has_a_figure_or_a_reason(report: tuple[dict, str]) -> None:
+    rows = report[0]["rows"]
+    assert rows
+    for r in rows:
+        assert r["project"] is not None or r["naive"] is not None or r["note"], r
+        assert "error:" not in r["note"], r
+
+
+def test_both_sides_agree_wherever_both_answered(report: tuple[dict, str]) -> None:
+    assert [r["measure"] for r in report[0]["rows"] if r["same"] is False] == []
+
+
+def test_every_named_query_is_measured(report: tuple[dict, str]) -> None:
+    measured = {r["measure"] for r in report[0]["rows"] if r["group"] == "queries"}
+    assert set(catalog.catalog()) <= measured
+
+
+def test_build_is_measured_on_both_sides(report: tuple[dict, str]) -> None:
+    builds = [r for r in report[0]["rows"] if r["group"] == "build" and r["unit"] == "s"
+              and r["measure"].startswith("build")]
+    assert builds and all(isinstance(r["project"], float) and isinstance(r["naive"], float) for r in builds)
+    assert report[0]["info"]["triples"] > report[0]["info"]["synthetic_triples"]
