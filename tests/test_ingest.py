@@ -1,0 +1,181 @@
+"""add / batches / remove through the command line, in process: all or nothing, every time."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from dprk_kg import build, cli, ingest, namespaces
+from dprk_kg.store import EmbeddedStore
+from fixtures.ingest.helpers import BASE, HERE, SHAPES
+
+SHAPES_ARG = ("--shapes", str(SHAPES))
+OK = HERE / "holding-ok.ttl"
+BAD = HERE / "holding-bad.ttl"
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def add(capsys, *args: str) -> tuple[int, str, str]:
+    return run(capsys, "add", *args, *SHAPES_ARG)
+
+
+def snapshot(store_dir: Path) -> tuple[set, list[str]]:
+    """Every quad of the (rebuilt if stale) store, and the batch files: the whole state."""
+    index = build.ensure_built(store_dir)
+    store = EmbeddedStore(index, read_only=True)
+    try:
+        quads = set(store.quads())
+    finally:
+        store.close()
+    return quads, sorted(p.name for p in (store_dir / "batches").iterdir())
+
+
+def batch_files(store_dir: Path) -> list[Path]:
+    return sorted((store_dir / "batches").glob("*"))
+
+
+@pytest.fixture
+def with_base(store_dir, capsys) -> Path:
+    code, _, err = add(capsys, str(BASE), "--source", "KCNA, 2 March 2024")
+    assert code == 0, err
+    return store_dir
+
+
+def test_add_commits_a_batch_with_its_metadata(with_base, capsys):
+    store_dir = with_base
+    code, out, err = add(capsys, str(OK), "--source", "kg:fixture/source/kcna-2024")
+    assert code == 0 and "conforms" in out and "added batch" in err
+    files = batch_files(store_dir)
+    assert len(files) == 2 and all(f.suffix == ".trig" for f in files)
+    code, out, _ = run(capsys, "batches", "--format", "json")
+    listed = json.loads(out)
+    assert [Path(b["files"][0]).name for b in listed] == ["base.ttl", "holding-ok.ttl"]
+    assert listed[0]["source"] == "KCNA, 2 March 2024"
+    assert listed[1]["source"] == namespaces.KG + "fixture/source/kcna-2024"
+    assert listed[1]["user"] and listed[1]["created"] and listed[1]["triples"] == 8
+    quads, _ = snapshot(store_dir)
+    graph = ox.NamedNode(namespaces.BATCH_GRAPH + listed[1]["id"])
+    assert sum(q.graph_name == graph for q in quads) == 8
+    code, out, _ = run(capsys, "batches")
+    assert code == 0 and listed[1]["id"] in out
+
+
+def test_a_failing_batch_changes_nothing(with_base, capsys):
+    before = snapshot(with_base)
+    code, out, err = add(capsys, str(BAD))
+    assert code == 1 and "does NOT conform" in out and "nothing was added" in err
+    assert "did you mean org:heldBy?" in out
+    assert snapshot(with_base) == before
+
+
+@pytest.mark.parametrize("content, name", [("<a> <b> .", "bad.ttl"), ("", "empty.ttl"),
+                                           ("x", "facts.docx")])
+def test_unusable_input_exits_2_and_changes_nothing(with_base, capsys, tmp_path, content, name):
+    before = snapshot(with_base)
+    path = tmp_path / name
+    path.write_text(content)
+    code, _, err = add(capsys, str(path))
+    assert code == 2 and err.startswith("dprk-kg: error: ") and "Traceback" not in err
+    assert snapshot(with_base) == before
+
+
+def test_validate_changes_nothing_and_reports_in_three_formats(with_base, capsys):
+    before = snapshot(with_base)
+    code, out, _ = run(capsys, "validate", str(BAD), "--format", "json", *SHAPES_ARG)
+    assert code == 1 and json.loads(out)["conforms"] is False
+    code, out, _ = run(capsys, "validate", str(BAD), "--format", "turtle", *SHAPES_ARG)
+    assert code == 1 and "sh:ValidationReport" in out
+    code, out, _ = run(capsys, "validate", str(OK), *SHAPES_ARG)
+    assert code == 0 and "conforms" in out
+    assert snapshot(with_base) == before
+
+
+def test_csv_template_is_added_end_to_end(with_base, capsys, tmp_path):
+    csv = tmp_path / "holdings.csv"
+    csv.write_text("person,person_label_en,post,start_date,status,source\n"
+                   "kg:fixture/person/kim-jong-un,,kg:fixture/post/nh-chief-secretary,2024-04,"
+                   "current,kg:fixture/source/kcna-2024\n")
+    code, out, err = add(capsys, str(csv))
+    assert code == 0, out + err
+    quads, _ = snapshot(with_base)
+    assert ox.NamedNode(namespaces.KG + "holding/kim-jong-un-nh-chief-secretary-2024-04-01") \
+        in {q.subject for q in quads}
+
+
+def test_rebuilding_from_the_files_gives_the_same_graph(with_base, capsys):
+    assert add(capsys, str(OK))[0] == 0
+    before = snapshot(with_base)
+    assert run(capsys, "build", "--force")[0] == 0
+    assert snapshot(with_base) == before
+
+
+def test_remove_takes_a_batch_back(with_base, capsys):
+    before = snapshot(with_base)
+    assert add(capsys, str(OK))[0] == 0
+    newest = json.loads(run(capsys, "batches", "--format", "json")[1])[-1]["id"]
+    code, _, err = run(capsys, "remove", newest, *SHAPES_ARG)
+    assert code == 0 and "removed" in err
+    assert snapshot(with_base) == before
+
+
+def test_remove_is_refused_when_other_facts_depend_on_the_batch(with_base, capsys):
+    assert add(capsys, str(OK))[0] == 0
+    base_id = json.loads(run(capsys, "batches", "--format", "json")[1])[0]["id"]
+    before = snapshot(with_base)
+    code, out, err = run(capsys, "remove", base_id, *SHAPES_ARG)
+    assert code == 1 and "NOT removed" in err
+    assert "kg:fixture/holding/kim-jong-un-nh-2024" in out  # the dependent fact is named
+    assert snapshot(with_base) == before
+    assert run(capsys, "remove", base_id, "--force", *SHAPES_ARG)[0] == 0
+    assert base_id not in run(capsys, "batches")[1]
+
+
+@pytest.mark.parametrize("batch_id", ["no-such-batch", "../../etc/passwd"])
+def test_remove_of_an_unknown_batch_is_bad_input(with_base, capsys, batch_id):
+    code, _, err = run(capsys, "remove", batch_id, *SHAPES_ARG)
+    assert code == 2 and "batch" in err
+
+
+def test_a_failed_write_leaves_no_partial_file(with_base, capsys, monkeypatch):
+    before = snapshot(with_base)
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError):
+        cli.run(["add", str(OK), *SHAPES_ARG])
+    monkeypatch.undo()
+    assert not [p for p in (with_base / "batches").iterdir() if p.name.startswith(".")]
+    assert snapshot(with_base) == before
+
+
+def test_a_crash_after_the_commit_point_is_repaired_from_the_files(with_base, capsys, monkeypatch):
+    """The file landed but the index was not updated: the next command rebuilds from files."""
+    def crash(self, graphs, drop=()):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(EmbeddedStore, "replace_graphs", crash)
+    with pytest.raises(KeyboardInterrupt):
+        ingest.add(cli.api.open(with_base), [OK], shapes=SHAPES)
+    monkeypatch.undo()
+    quads, files = snapshot(with_base)
+    assert len(files) == 2
+    assert ox.NamedNode(namespaces.KG + "fixture/holding/kim-jong-un-nh-2024") in {q.subject for q in quads}
+
+
+def test_partial_files_of_a_crashed_writer_are_ignored_and_cleaned(with_base, capsys):
+    part = with_base / "batches" / ".20990101-000000-x-0000.trig.1234.part"
+    part.write_text("GRAPH <http://half")
+    assert build.is_stale(with_base) is False  # the build does not read it
+    assert add(capsys, str(OK))[0] == 0
+    assert not part.exists()

@@ -1,0 +1,57 @@
+"""Korean names: romanization variants fold to one key; matches warn, never merge."""
+
+from __future__ import annotations
+
+import pytest
+
+from dprk_kg.names import likely_duplicates, name_key, read_judgements
+
+SAME = [
+    ["Kim Jong Un", "Kim Jong-un", "Kim Jŏng-ŭn", "김정은", "Gim Jeong-eun", "KIM JONG UN", "Kim Jongun"],
+    ["Hamgyong", "Hamgyŏng", "함경"],
+    ["North Phyongan", "North Pyongan", "North P'yŏngan", "North Pyŏngan"],
+    ["Ryanggang", "Yanggang", "량강"],
+    ["Ri Sol Ju", "Lee Sol-ju", "리설주", "Yi Sol Ju"],
+    ["Pak Pong Ju", "Park Bong-ju", "박봉주"],
+    ["Choe Ryong Hae", "Choi Ryong-hae", "최룡해"],
+    ["Rodong Sinmun", "Nodong Sinmun", "로동신문"],
+    ["Chagang", "Jagang", "자강"],
+    ["Kaesong", "Gaesong", "Kaesŏng", "개성"],
+]
+DIFFERENT = [("Kim Jong Un", "Kim Jong Il"), ("Kim Jong Un", "Kim Yo Jong"),
+             ("North Hamgyong", "South Hamgyong"), ("Pak Pong Ju", "Pak Thae Song"),
+             ("Ryanggang", "Kangwon")]
+
+
+@pytest.mark.parametrize("names", SAME, ids=lambda n: n[0])
+def test_variants_share_one_key(names):
+    assert len({name_key(n) for n in names}) == 1
+
+
+@pytest.mark.parametrize("a, b", DIFFERENT)
+def test_different_names_keep_different_keys(a, b):
+    assert name_key(a) != name_key(b)
+
+
+def test_homonyms_are_flagged_not_merged():
+    """Two deputies named Kim Myong Sik: a warning each way, both IRIs kept."""
+    found = likely_duplicates({"kg:person/kim-myong-sik-2": {"Kim Myong-sik"}},
+                              {"kg:person/kim-myong-sik-1": {"Kim Myong Sik"}}, set())
+    assert [(d.new, d.existing) for d in found] == [("kg:person/kim-myong-sik-2", "kg:person/kim-myong-sik-1")]
+
+
+def test_a_judgement_file_silences_the_pair(tmp_path):
+    path = tmp_path / "judgements.ttl"
+    path.write_text("<https://w3id.org/dprk-kg/id/person/b> "
+                    "<http://www.w3.org/2002/07/owl#differentFrom> "
+                    "<https://w3id.org/dprk-kg/id/person/a> .\n")
+    judged = read_judgements(path)
+    new = {"https://w3id.org/dprk-kg/id/person/a": {"Kim Myong Sik"}}
+    old = {"https://w3id.org/dprk-kg/id/person/b": {"Kim Myong-sik"},
+           "https://w3id.org/dprk-kg/id/person/c": {"Kim Myŏng-sik"}}
+    assert [d.existing for d in likely_duplicates(new, old, judged)] == [
+        "https://w3id.org/dprk-kg/id/person/c"]
+
+
+def test_a_missing_judgement_file_means_no_judgements(tmp_path):
+    assert read_judgements(tmp_path / "judgements.ttl") == set()
