@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+DEFAULT_STORE_SHOWN = "~/.local/share/dprk-kg"
 EXIT = re.compile(r"\s+#\s*exit\s+(\d+)\s*$")
 
 
@@ -63,7 +64,9 @@ def run(example: Example) -> tuple[int, list[str]]:
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
         code = cli.run(shlex.split(example.command))
-    return code, [line.rstrip() for line in buffer.getvalue().rstrip("\n").splitlines()]
+    # The sandbox's store stands in for the default one a reader would have.
+    text = buffer.getvalue().replace(os.environ["DPRK_KG_STORE"], DEFAULT_STORE_SHOWN)
+    return code, [line.rstrip() for line in text.rstrip("\n").splitlines()]
 
 
 @contextlib.contextmanager

@@ -135,7 +135,9 @@ def print_table(result: SelectResult | bool, store: Store | None, out: TextIO) -
         return
     iris = {t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)}
     names = labels(store, iris) if store is not None and iris else {}
-    table = Table(*result.variables, show_lines=False, header_style="bold")
+    table = Table(header_style="bold")
+    for v in result.variables:
+        table.add_column(v, overflow="fold")  # fold, not crop: a URL must stay whole
     for row in result.rows:
         table.add_row(*(cell(row.get(v), names) for v in result.variables))
     Console(file=out, width=console_width(out)).print(table)
