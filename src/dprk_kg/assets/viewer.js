@@ -1,0 +1,353 @@
+// dprk-kg graph viewer: a small, dependency-free canvas viewer for one exported view.
+// Data comes from the JSON block #graph-data; every text reaches the page through
+// textContent or canvas fillText, never as HTML, so a label cannot run as code.
+(function () {
+  "use strict";
+  const P = JSON.parse(document.getElementById("graph-data").textContent);
+  const canvas = document.getElementById("canvas");
+  const ctx = canvas.getContext("2d");
+  const $ = (id) => document.getElementById(id);
+  const HIDDEN_KEYS = new Set(["id", "label", "kind", "iri"]);
+
+  // ---- data -------------------------------------------------------------------------
+  const nodes = P.graph.elements.nodes.map((n) => n.data);
+  const edges = P.graph.elements.edges.map((e) => e.data);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const groupOf = (n) => n.kind + " · " + (n.level || "no level");
+  const hiddenKinds = new Set();
+  const expanded = new Set();
+  let collapsed = !!P.collapsed;
+  let selected = null;
+  let matches = new Set();
+  const pos = new Map(); // display id -> {x, y, vx, vy}
+  let view = { x: 0, y: 0, k: 1 };
+  let display = { nodes: [], edges: [] };
+
+  const fold = (s) => String(s || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  const searchText = new Map(nodes.map((n) =>
+    [n.id, [n.label, n.label_en, n.label_ko, n.alt_labels, n.id].map(fold).join("\u0000")]));
+
+  function hashUnit(s, salt) { // deterministic start positions
+    let h = 2166136261 ^ salt;
+    for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); }
+    return ((h >>> 0) % 10000) / 10000 - 0.5;
+  }
+
+  // ---- what is shown: nodes, or groups of nodes by kind and level ---------------------
+  function representative(n) {
+    if (hiddenKinds.has(n.kind)) return null;
+    if (collapsed && !expanded.has(groupOf(n))) return "group:" + groupOf(n);
+    return n.id;
+  }
+
+  function computeDisplay() {
+    const shown = new Map();
+    for (const n of nodes) {
+      const r = representative(n);
+      if (r === null) continue;
+      if (!shown.has(r)) {
+        shown.set(r, r === n.id ? { id: r, node: n, kind: n.kind, label: n.label, count: 1 }
+          : { id: r, group: groupOf(n), kind: n.kind, label: groupOf(n), count: 0 });
+      }
+      if (r !== n.id) shown.get(r).count += 1;
+    }
+    for (const d of shown.values()) if (d.group) d.label = d.group + " (" + d.count + ")";
+    const seen = new Map();
+    for (const e of edges) {
+      const a = byId.get(e.source), b = byId.get(e.target);
+      if (!a || !b) continue;
+      const ra = representative(a), rb = representative(b);
+      if (ra === null || rb === null || ra === rb) continue;
+      const key = ra + "\u0000" + rb + "\u0000" + (ra.startsWith("group:") || rb.startsWith("group:") ? "" : e.id);
+      if (!seen.has(key)) seen.set(key, { source: ra, target: rb, data: e, count: 0 });
+      seen.get(key).count += 1;
+    }
+    display = { nodes: [...shown.values()], edges: [...seen.values()] };
+    for (const d of display.nodes) {
+      if (!pos.has(d.id)) {
+        const home = d.node && pos.get("group:" + groupOf(d.node));
+        const spread = Math.sqrt(display.nodes.length) * 60;
+        pos.set(d.id, { x: (home ? home.x : 0) + hashUnit(d.id, 1) * (home ? 120 : spread),
+                        y: (home ? home.y : 0) + hashUnit(d.id, 2) * (home ? 120 : spread), vx: 0, vy: 0 });
+      }
+    }
+    $("status").textContent = display.nodes.length + " shown of " + nodes.length + " nodes, " + edges.length + " edges"
+      + (collapsed ? " (grouped by type and level: click a group to open it)" : "");
+    $("expand-all").hidden = !collapsed;
+  }
+
+  // ---- layout: a force simulation that runs a fixed number of steps, then stops -------
+  function layout(steps) {
+    const ns = display.nodes.map((d) => pos.get(d.id));
+    const index = new Map(display.nodes.map((d, i) => [d.id, i]));
+    const links = display.edges.map((e) => [index.get(e.source), index.get(e.target)]);
+    const k = 90;
+    for (let step = 0; step < steps; step++) {
+      const heat = 1 - step / steps;
+      for (let i = 0; i < ns.length; i++) {
+        const a = ns[i];
+        for (let j = i + 1; j < ns.length; j++) {
+          const b = ns[j];
+          let dx = a.x - b.x, dy = a.y - b.y;
+          let d2 = dx * dx + dy * dy;
+          if (d2 < 0.01) { dx = hashUnit(String(i), j); dy = hashUnit(String(j), i); d2 = 0.01; }
+          if (d2 > 250000) continue;
+          const f = (k * k) / d2;
+          a.vx += dx * f; a.vy += dy * f; b.vx -= dx * f; b.vy -= dy * f;
+        }
+      }
+      for (const [i, j] of links) {
+        const a = ns[i], b = ns[j];
+        const dx = b.x - a.x, dy = b.y - a.y;
+        const d = Math.sqrt(dx * dx + dy * dy) || 1;
+        const f = (d - k) / d * 0.05;
+        a.vx += dx * f; a.vy += dy * f; b.vx -= dx * f; b.vy -= dy * f;
+      }
+      for (const a of ns) {
+        a.vx -= a.x * 0.002; a.vy -= a.y * 0.002; // gentle pull to the centre
+        const v = Math.sqrt(a.vx * a.vx + a.vy * a.vy) || 1;
+        const cap = Math.min(v, 30 * heat + 1);
+        a.x += a.vx / v * cap; a.y += a.vy / v * cap;
+        a.vx *= 0.5; a.vy *= 0.5;
+      }
+    }
+    for (const a of ns) { a.vx = 0; a.vy = 0; }
+  }
+
+  // ---- drawing ----------------------------------------------------------------------
+  function resize() {
+    const r = canvas.getBoundingClientRect();
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.max(1, r.width * ratio); canvas.height = Math.max(1, r.height * ratio);
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    draw();
+  }
+
+  function radius(d) { return d.group ? 10 + Math.min(24, Math.sqrt(d.count) * 3) : 9; }
+  function fill(kind) { return (P.nodeKinds[kind] || { fill: "#ffffff" }).fill; }
+
+  function draw() {
+    const w = canvas.clientWidth, h = canvas.clientHeight;
+    ctx.save();
+    ctx.clearRect(0, 0, w, h);
+    ctx.translate(w / 2 + view.x, h / 2 + view.y);
+    ctx.scale(view.k, view.k);
+    for (const e of display.edges) {
+      const a = pos.get(e.source), b = pos.get(e.target);
+      const style = P.edgeKinds[e.data.kind] || P.edgeKinds.relation;
+      ctx.strokeStyle = style.color;
+      ctx.lineWidth = style.width / Math.sqrt(view.k);
+      ctx.setLineDash(style.style === "dashed" ? [8, 5] : style.style === "dotted" ? [2, 4] : []);
+      ctx.beginPath(); ctx.moveTo(a.x, a.y); ctx.lineTo(b.x, b.y); ctx.stroke();
+      const ang = Math.atan2(b.y - a.y, b.x - a.x), r = 11;
+      ctx.setLineDash([]);
+      ctx.fillStyle = style.color;
+      ctx.beginPath();
+      ctx.moveTo(b.x - Math.cos(ang) * r, b.y - Math.sin(ang) * r);
+      ctx.lineTo(b.x - Math.cos(ang - 0.35) * (r + 9), b.y - Math.sin(ang - 0.35) * (r + 9));
+      ctx.lineTo(b.x - Math.cos(ang + 0.35) * (r + 9), b.y - Math.sin(ang + 0.35) * (r + 9));
+      ctx.fill();
+    }
+    const showAll = view.k > 0.7 || display.nodes.length < 60;
+    ctx.textAlign = "center"; ctx.textBaseline = "top";
+    ctx.font = "12px 'Noto Sans CJK KR', 'Noto Sans', sans-serif";
+    for (const d of display.nodes) {
+      const p = pos.get(d.id), r = radius(d);
+      ctx.beginPath(); ctx.arc(p.x, p.y, r, 0, 2 * Math.PI);
+      ctx.fillStyle = fill(d.kind); ctx.fill();
+      const hot = d.id === selected || matches.has(d.id);
+      ctx.lineWidth = hot ? 3 : 1; ctx.strokeStyle = hot ? "#111827" : "#6b7280";
+      ctx.setLineDash(d.group ? [3, 2] : []); ctx.stroke(); ctx.setLineDash([]);
+      if (showAll || hot || d.group) {
+        const text = d.label.length > 48 ? d.label.slice(0, 46) + "…" : d.label;
+        ctx.fillStyle = "#111827";
+        ctx.fillText(text, p.x, p.y + r + 2);
+      }
+    }
+    ctx.restore();
+  }
+
+  function fit() {
+    if (!display.nodes.length) return draw();
+    const xs = display.nodes.map((d) => pos.get(d.id).x), ys = display.nodes.map((d) => pos.get(d.id).y);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const w = canvas.clientWidth || 800, h = canvas.clientHeight || 600;
+    view.k = Math.min(2, 0.9 * Math.min(w / (x1 - x0 + 160), h / (y1 - y0 + 80)));
+    view.x = -((x0 + x1) / 2) * view.k; view.y = -((y0 + y1) / 2) * view.k;
+    draw();
+  }
+
+  function refresh(steps) { computeDisplay(); layout(steps); fit(); }
+
+  // ---- the info panel: facts and sources of one node ----------------------------------
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  function linkOrText(text) { // a source line: URLs become links (http and https only)
+    const li = el("li");
+    for (const part of String(text).split(/(https?:\/\/[^\s,]+)/)) {
+      if (/^https?:\/\//.test(part)) {
+        const a = el("a", part); a.href = part; a.rel = "noopener noreferrer"; a.target = "_blank";
+        li.appendChild(a);
+      } else if (part) li.appendChild(document.createTextNode(part));
+    }
+    return li;
+  }
+
+  function showInfo(n) {
+    const info = $("info");
+    info.replaceChildren();
+    info.appendChild(el("h2", n.label));
+    const table = el("table");
+    for (const [k, v] of Object.entries(n)) {
+      if (HIDDEN_KEYS.has(k) || k === "sources" || v === "" || v === null) continue;
+      const tr = el("tr"); tr.appendChild(el("td", k.replace(/_/g, " "))); tr.appendChild(el("td", v));
+      table.appendChild(tr);
+    }
+    if (n.iri) { const tr = el("tr"); tr.appendChild(el("td", "IRI")); tr.appendChild(el("td", n.iri)); table.appendChild(tr); }
+    info.appendChild(table);
+    if (n.sources) {
+      info.appendChild(el("h3", "Sources"));
+      const ul = el("ul");
+      for (const s of String(n.sources).split(" | ")) ul.appendChild(linkOrText(s));
+      info.appendChild(ul);
+    }
+    const rel = edges.filter((e) => e.source === n.id || e.target === n.id);
+    if (rel.length) {
+      info.appendChild(el("h3", "Relations"));
+      const ul = el("ul");
+      for (const e of rel) {
+        const out = e.source === n.id, other = byId.get(out ? e.target : e.source);
+        const li = el("li", (out ? "→ " : "← ") + e.label + ": ");
+        const b = el("button", other.label, "link"); b.type = "button";
+        b.addEventListener("click", () => select(other.id));
+        li.appendChild(b);
+        if (e.sources) li.appendChild(el("div", "source: " + e.sources, "hint"));
+        if (e.quote) li.appendChild(el("div", "“" + e.quote + "”", "hint"));
+        ul.appendChild(li);
+      }
+      info.appendChild(ul);
+    }
+  }
+
+  function select(id) {
+    const n = byId.get(id);
+    if (!n) return;
+    hiddenKinds.delete(n.kind);
+    syncFilters();
+    if (collapsed && !expanded.has(groupOf(n))) { expanded.add(groupOf(n)); refresh(150); }
+    selected = id;
+    const p = pos.get(id);
+    if (p) { view.x = -p.x * view.k; view.y = -p.y * view.k; }
+    showInfo(n);
+    draw();
+  }
+
+  // ---- search and filters -------------------------------------------------------------
+  function search(q) {
+    const key = fold(q);
+    const results = $("results");
+    results.replaceChildren();
+    matches = new Set();
+    if (!key) return draw();
+    const found = nodes.filter((n) => searchText.get(n.id).includes(key));
+    found.sort((a, b) => a.label.localeCompare(b.label));
+    for (const n of found.slice(0, 30)) {
+      matches.add(n.id);
+      const li = el("li"), b = el("button", n.label); b.type = "button";
+      b.addEventListener("click", () => select(n.id));
+      li.appendChild(b); results.appendChild(li);
+    }
+    if (found.length > 30) results.appendChild(el("li", "… " + (found.length - 30) + " more", "hint"));
+    if (!found.length) results.appendChild(el("li", "no match", "hint"));
+    draw();
+    return found;
+  }
+
+  const kindCounts = new Map();
+  for (const n of nodes) kindCounts.set(n.kind, (kindCounts.get(n.kind) || 0) + 1);
+  const boxes = new Map();
+  for (const kind of [...kindCounts.keys()].sort()) {
+    const label = el("label"), box = el("input"), sw = el("span", undefined, "swatch");
+    box.type = "checkbox"; box.checked = true; box.value = kind;
+    sw.style.background = fill(kind);
+    box.addEventListener("change", () => {
+      if (box.checked) hiddenKinds.delete(kind); else hiddenKinds.add(kind);
+      refresh(120);
+    });
+    label.append(box, sw, document.createTextNode(kind + " (" + kindCounts.get(kind) + ")"));
+    $("filters").appendChild(label);
+    boxes.set(kind, box);
+  }
+  function syncFilters() { for (const [kind, box] of boxes) box.checked = !hiddenKinds.has(kind); }
+
+  // ---- pan, zoom, drag, click ---------------------------------------------------------
+  function toWorld(ev) {
+    const r = canvas.getBoundingClientRect();
+    return { x: (ev.clientX - r.left - r.width / 2 - view.x) / view.k, y: (ev.clientY - r.top - r.height / 2 - view.y) / view.k };
+  }
+  function hit(ev) {
+    const w = toWorld(ev);
+    let best = null, bestD = Infinity;
+    for (const d of display.nodes) {
+      const p = pos.get(d.id), dd = Math.hypot(p.x - w.x, p.y - w.y);
+      if (dd <= radius(d) + 4 / view.k && dd < bestD) { best = d; bestD = dd; }
+    }
+    return best;
+  }
+  let drag = null;
+  canvas.addEventListener("mousedown", (ev) => {
+    const d = hit(ev);
+    drag = { d, x: ev.clientX, y: ev.clientY, moved: false, vx: view.x, vy: view.y };
+  });
+  window.addEventListener("mousemove", (ev) => {
+    if (!drag) return;
+    const dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
+    if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
+    if (drag.d) { const w = toWorld(ev), p = pos.get(drag.d.id); p.x = w.x; p.y = w.y; }
+    else { view.x = drag.vx + dx; view.y = drag.vy + dy; }
+    draw();
+  });
+  window.addEventListener("mouseup", () => {
+    if (drag && !drag.moved && drag.d) {
+      if (drag.d.group) { expanded.add(drag.d.group); refresh(150); }
+      else select(drag.d.id);
+    }
+    drag = null;
+  });
+  canvas.addEventListener("wheel", (ev) => {
+    ev.preventDefault();
+    const r = canvas.getBoundingClientRect();
+    const cx = ev.clientX - r.left - r.width / 2, cy = ev.clientY - r.top - r.height / 2;
+    const f = Math.exp(-ev.deltaY * 0.0015), k = Math.min(8, Math.max(0.05, view.k * f));
+    view.x = cx - (cx - view.x) * (k / view.k); view.y = cy - (cy - view.y) * (k / view.k); view.k = k;
+    draw();
+  }, { passive: false });
+
+  $("search").addEventListener("input", (ev) => search(ev.target.value));
+  $("search").addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter") { const f = search(ev.target.value); if (f && f.length) select(f[0].id); }
+  });
+  $("expand-all").addEventListener("click", () => { collapsed = false; refresh(200); });
+  $("fit").addEventListener("click", fit);
+  window.addEventListener("resize", resize);
+
+  $("title").textContent = P.title;
+  document.title = P.title;
+  computeDisplay();
+  layout(Math.max(80, Math.min(300, 30000 / Math.max(1, display.nodes.length))));
+  resize();
+  fit();
+  // A small, read-only handle for scripts and tests.
+  window.dprkViewer = {
+    shown: () => display.nodes.map((d) => d.id),
+    selected: () => selected,
+    search: (q) => (search(q) || []).map((n) => n.id),
+    select,
+  };
+})();

@@ -1,0 +1,182 @@
+"""Write a view (:mod:`dprk_kg.views`) in the format its consumer reads.
+
+graphml and gexf for Gephi and Cytoscape desktop (flat attributes; GEXF with tenures' start and
+end for Gephi's timeline and colours by kind), dot for Graphviz, svg and png drawn by Graphviz,
+cytoscape for Cytoscape.js, html for a browser (one file, offline, no CDN). Every write is
+atomic: the file appears complete or not at all, and a failed export leaves what was there.
+
+>>> import tempfile, pathlib
+>>> from dprk_kg.store import Store
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "g.graphml"
+>>> export_store(Store.memory(), "graphml", out).name
+'g.graphml'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from dprk_kg import dot, palette, views
+from dprk_kg.errors import UserError
+from dprk_kg.store import Store
+
+FORMATS = ("graphml", "gexf", "dot", "svg", "png", "cytoscape", "html")
+#: Past this many nodes the HTML viewer starts collapsed into groups by kind and level.
+COLLAPSE_THRESHOLD = 300
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def flat(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``g`` whose attribute values GraphML and GEXF can write and read back.
+
+    Each attribute name keeps one type for all nodes (and one for all edges): a name that holds
+    numbers on some nodes and text on others becomes text everywhere. None values are dropped.
+
+    >>> g = nx.MultiDiGraph(); g.add_node("a", n=1); g.add_node("b", n="x", m=None)
+    >>> sorted(flat(g).nodes(data=True))
+    [('a', {'n': '1'}), ('b', {'n': 'x'})]
+    """
+    out = nx.MultiDiGraph()
+    out.graph.update({k: str(v) for k, v in g.graph.items() if v is not None})
+
+    def types(items: list[dict]) -> dict[str, type]:
+        found: dict[str, set[type]] = {}
+        for data in items:
+            for k, v in data.items():
+                found.setdefault(k, set()).add(type(v))
+        return {k: next(iter(t)) if len(t) == 1 and next(iter(t)) in (int, float, bool) else str
+                for k, t in found.items()}
+
+    node_types = types([d for _, d in g.nodes(data=True)])
+    edge_types = types([d for *_, d in g.edges(data=True)])
+    for n, d in g.nodes(data=True):
+        out.add_node(n, **{k: node_types[k](v) for k, v in d.items() if v is not None})
+    for a, b, key, d in g.edges(keys=True, data=True):
+        out.add_edge(a, b, key=key, **{k: edge_types[k](v) for k, v in d.items() if v is not None})
+    return out
+
+
+def _write_graphml(g: nx.MultiDiGraph, target: Path) -> None:
+    nx.write_graphml(flat(g), target, encoding="utf-8")
+
+
+def _write_gexf(g: nx.MultiDiGraph, target: Path) -> None:
+    """GEXF 1.2 with colours by kind; nodes and edges with start/end play on Gephi's timeline."""
+    out = flat(g)
+    for _, d in out.nodes(data=True):
+        r, gr, b = palette.hex_rgb(palette.KINDS_BY_NAME.get(str(d.get("kind")), palette.OTHER).fill)
+        d["viz"] = {"color": {"r": r, "g": gr, "b": b, "a": 1.0}}
+    for i, (*_, d) in enumerate(out.edges(keys=True, data=True)):
+        d["id"] = str(i)
+    nx.write_gexf(out, target, encoding="utf-8", version="1.2draft")
+
+
+def _write_dot(g: nx.MultiDiGraph, target: Path) -> None:
+    target.write_text(dot.to_dot(g), encoding="utf-8")
+
+
+def _picture(fmt: str) -> Callable[[nx.MultiDiGraph, Path], None]:
+    def write(g: nx.MultiDiGraph, target: Path) -> None:
+        dot.check_drawable(g)
+        dot.render(dot.to_dot(g), fmt, target)
+    return write
+
+
+def cytoscape_json(g: nx.MultiDiGraph) -> dict[str, Any]:
+    """``g`` as Cytoscape.js elements JSON (Cytoscape desktop imports it too)."""
+    nodes = [{"data": {"id": n, **d}, "classes": str(d.get("kind", ""))} for n, d in sorted(flat(g).nodes(data=True))]
+    edges = [{"data": {"id": f"e{i}", "source": a, "target": b, **d}, "classes": str(d.get("kind", ""))}
+             for i, (a, b, d) in enumerate(sorted(flat(g).edges(data=True), key=lambda e: (e[0], e[1], str(e[2]))))]
+    return {"format_version": "1.0", "generated_by": "dprk-kg", "target_cytoscapejs_version": "~3",
+            "data": dict(g.graph), "elements": {"nodes": nodes, "edges": edges}}
+
+
+def _write_cytoscape(g: nx.MultiDiGraph, target: Path) -> None:
+    target.write_text(json.dumps(cytoscape_json(g), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside ``<script type="application/json">``: no ``<``, ``>`` or ``&``
+    survives, so no label can close the script element or open a comment.
+
+    >>> script_json({"label": "</script><img src=x>"})
+    '{"label": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x\\\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def html_page(g: nx.MultiDiGraph) -> str:
+    """One self-contained page: the viewer's CSS and JS inline, the graph as JSON data."""
+    payload = {
+        "graph": cytoscape_json(g),
+        "title": dot._title(g),
+        "collapsed": g.number_of_nodes() > COLLAPSE_THRESHOLD,
+        "nodeKinds": {k.name: {"fill": k.fill} for k in palette.KINDS_BY_NAME.values()},
+        "edgeKinds": {e.name: {"color": e.color, "style": e.style, "width": e.width}
+                      for e in palette.EDGE_KINDS.values()},
+    }
+    page = (ASSETS / "viewer.html").read_text(encoding="utf-8")
+    parts = {"/*CSS*/": (ASSETS / "viewer.css").read_text(encoding="utf-8"),
+             "/*JS*/": (ASSETS / "viewer.js").read_text(encoding="utf-8"),
+             "/*DATA*/": script_json(payload)}
+    for marker, text in parts.items():
+        page = page.replace(marker, text.replace("</", "<\\/") if marker != "/*DATA*/" else text, 1)
+    return page
+
+
+def _write_html(g: nx.MultiDiGraph, target: Path) -> None:
+    target.write_text(html_page(g), encoding="utf-8")
+
+
+WRITERS: dict[str, Callable[[nx.MultiDiGraph, Path], None]] = {
+    "graphml": _write_graphml, "gexf": _write_gexf, "dot": _write_dot, "svg": _picture("svg"),
+    "png": _picture("png"), "cytoscape": _write_cytoscape, "html": _write_html,
+}
+
+
+def write(g: nx.MultiDiGraph, fmt: str, path: Path | str) -> Path:
+    """Write ``g`` to ``path`` as ``fmt`` atomically (temp file in the same folder, renamed)."""
+    if fmt not in WRITERS:
+        raise UserError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise UserError("the folder does not exist", file=str(target.parent))
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        WRITERS[fmt](g, Path(temp))
+        if os.path.getsize(temp) == 0:
+            raise UserError(f"the {fmt} writer produced an empty file", file=str(target))
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def export_store(store: Store, fmt: str, path: Path | str, *, view: str = "full", unit: str | None = None,
+                 person: str | None = None, as_of: str | None = None) -> Path:
+    """Build ``view`` over ``store`` and write it to ``path`` as ``fmt``."""
+    if fmt not in WRITERS:
+        raise UserError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
+    return write(views.build_view(store, view, unit=unit, person=person, as_of=as_of), fmt, path)
+
+
+def export(kg: Any, fmt: str | None = None, path: Path | str | None = None, *, view: str = "full",
+           unit: str | None = None, person: str | None = None, as_of: str | None = None) -> nx.MultiDiGraph | Path:
+    """``KnowledgeGraph.export``: with ``fmt`` and ``path``, write the file and return its path;
+    without them, return the view as a networkx graph (for a notebook)."""
+    if fmt is None and path is None:
+        return views.build_view(kg.store, view, unit=unit, person=person, as_of=as_of)
+    if fmt is None or path is None:
+        raise UserError("give both a format and a path, or neither (for a networkx graph)")
+    return export_store(kg.store, fmt, path, view=view, unit=unit, person=person, as_of=as_of)

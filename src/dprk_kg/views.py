@@ -1,0 +1,606 @@
+"""RDF → networkx: the views that every export format draws.
+
+The data graphs (``graph/*.ttl`` and added batches) and the ontology are read once into a
+:class:`Model`; each view picks the resources it shows and how they connect, and
+:func:`describe` turns every resource into one node with *flat* attributes (str, int, float
+only: GraphML and GEXF writers and readers break on None, lists and dicts). Literals become
+attributes, never nodes; ontology terms (classes, controlled values) become attribute values.
+
+Node ids are the resources' IRIs. Every node has ``label``, ``type`` (the most specific class,
+as a prefixed name), ``type_label``, ``kind`` (a coarse category, see :mod:`dprk_kg.palette`);
+where known ``label_en``, ``label_ko``, ``alt_labels`` (" | "-joined), ``side`` (state or
+party), ``level``, ``start``, ``end``, ``date``, ``status`` and ``sources`` (citations,
+" | "-joined). Every edge has ``relation`` (a prefixed property name; ``^p`` reads p backwards),
+``label`` and ``kind`` (how it is drawn).
+
+>>> from dprk_kg.store import Store
+>>> g = build_view(Store.memory(), "full")
+>>> g.number_of_nodes(), g.graph["view"]
+(0, 'full')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+import pyoxigraph as ox
+
+from dprk_kg import namespaces, palette
+from dprk_kg.errors import UserError
+from dprk_kg.results import curie
+from dprk_kg.store import Store, Term
+
+P = namespaces.PREFIXES
+DPRK, ORG, RDF, RDFS, SKOS, DCT = P["dprk"], P["org"], P["rdf"], P["rdfs"], P["skos"], P["dcterms"]
+TYPE, LABEL, ALT, SUBCLASS, SOURCE = RDF + "type", RDFS + "label", SKOS + "altLabel", RDFS + "subClassOf", DCT + "source"
+XSD = P["xsd"]
+_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger",
+                               "unsignedInt", "unsignedLong", "unsignedShort")}
+_REALS = {XSD + t for t in ("decimal", "double", "float")}
+
+#: Literal and term-valued properties whose attribute has a fixed, short name.
+ATTRIBUTE_NAMES = {
+    DPRK + "startDate": "start", DPRK + "endDate": "end", DPRK + "date": "date", DCT + "date": "date",
+    DPRK + "lastAttested": "last_attested", DPRK + "tenureStatus": "status", DPRK + "divisionLevel": "level",
+    DPRK + "startPrecision": "start_precision", DPRK + "endPrecision": "end_precision",
+    DPRK + "datePrecision": "date_precision", DCT + "title": "title", P["schema"] + "url": "url",
+}
+#: Properties a fact node (a holding, a candidacy, a result) without a label is named after.
+NAMING_PROPERTIES = [DPRK + "candidate", DPRK + "post", ORG + "organization", DPRK + "nominated",
+                     DPRK + "inElection", DPRK + "about", DPRK + "nameOf", DPRK + "statusOf",
+                     ORG + "resultingOrganization", ORG + "originalOrganization"]
+#: How a property's edges are drawn (others: "structure" for organs, "relation" otherwise).
+EDGE_KIND_OF = {SOURCE: "source", DPRK + "electedBy": "de jure", DPRK + "guides": "guides",
+                ORG + "member": "holder", DPRK + "post": "holder"}
+#: When a view date is given, as of which date holders are shown (default: today).
+VIEWS = ("full", "dual-power", "hierarchy", "person", "elections")
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
+
+
+# ---------------------------------------------------------------------------------------
+# The model: data and vocabulary, indexed once per export
+# ---------------------------------------------------------------------------------------
+
+@dataclass
+class Model:
+    """The data graphs and the ontology, indexed for the views (subject → property → values)."""
+
+    data: dict[str, dict[str, list[Term]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    terms: dict[str, dict[str, list[Term]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    inverse: dict[str, dict[str, list[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    _supers: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, store: Store) -> Model:
+        """Read the project's named graphs: ontology ones as vocabulary, the rest as data.
+
+        The batches' bookkeeping graph (who added what, when) is the tool's, not the user's
+        data, and stays out.
+        """
+        model = cls()
+        for q in store.quads():
+            graph = q.graph_name.value
+            if not isinstance(q.subject, ox.NamedNode):
+                continue
+            s, p, o = q.subject.value, q.predicate.value, q.object
+            if graph.startswith(namespaces.ONTOLOGY_GRAPH):
+                model.terms[s][p].append(o)
+            elif graph != namespaces.BATCHES_META_GRAPH:
+                model.data[s][p].append(o)
+                if isinstance(o, ox.NamedNode):
+                    model.inverse[o.value][p].append(s)
+        return model
+
+    # -- reading -------------------------------------------------------------------------
+    def values(self, s: str, p: str) -> list[Term]:
+        found = self.data.get(s, {}).get(p) or self.terms.get(s, {}).get(p) or []
+        return sorted(set(found), key=str)
+
+    def iris(self, s: str, p: str) -> list[str]:
+        return [v.value for v in self.values(s, p) if isinstance(v, ox.NamedNode)]
+
+    def first(self, s: str, p: str) -> str | None:
+        found = self.values(s, p)
+        return found[0].value if found else None
+
+    def subjects(self, p: str, o: str) -> list[str]:
+        return sorted(set(self.inverse.get(o, {}).get(p, [])))
+
+    def is_term(self, iri: str) -> bool:
+        """An ontology term (class, property, controlled value): drawn as a value, not a node."""
+        return iri in self.terms or iri.startswith(DPRK)
+
+    # -- classes ---------------------------------------------------------------------------
+    def superclasses(self, cls_iri: str) -> set[str]:
+        """``cls_iri`` and all its superclasses (rdfs:subClassOf, transitively)."""
+        if cls_iri not in self._supers:
+            seen, todo = {cls_iri}, [cls_iri]
+            while todo:
+                for sup in self.iris(todo.pop(), SUBCLASS):
+                    if sup not in seen:
+                        seen.add(sup)
+                        todo.append(sup)
+            self._supers[cls_iri] = seen
+        return self._supers[cls_iri]
+
+    def classes(self, s: str) -> set[str]:
+        return set().union(*(self.superclasses(c) for c in self.iris(s, TYPE))) if s in self.data else set()
+
+    def is_a(self, s: str, cls_iri: str) -> bool:
+        return cls_iri in self.classes(s)
+
+    def instances(self, cls_iri: str) -> list[str]:
+        return sorted(s for s in self.data if self.is_a(s, cls_iri))
+
+    def most_specific_type(self, s: str) -> str | None:
+        asserted = self.iris(s, TYPE)
+        specific = [c for c in asserted if not any(c != o and c in self.superclasses(o) for o in asserted)]
+        return min(specific, key=lambda c: (-len(self.superclasses(c)), c), default=None)
+
+    # -- names -----------------------------------------------------------------------------
+    def label(self, iri: str, lang: str | None = None) -> str | None:
+        """The rdfs:label in ``lang``; without ``lang``: English, untagged, Korean, any."""
+        labels = [v for v in self.values(iri, LABEL) if isinstance(v, ox.Literal)]
+        if lang is not None:
+            return next((v.value for v in labels if (v.language or "") == lang), None)
+        rank = {"en": 0, "": 1, "ko": 2}
+        best = min(labels, key=lambda v: (rank.get(v.language or "", 3), v.value), default=None)
+        return best.value if best else None
+
+    def name(self, iri: str) -> str:
+        """What to call ``iri`` in a picture: its label, a title, or its prefixed name."""
+        return self.label(iri) or self.first(iri, DCT + "title") or curie(iri)
+
+    def level(self, iri: str, depth: int = 0) -> str | None:
+        """The division level of a unit, of an organ's jurisdiction, of a post's organ."""
+        own = self.first(iri, DPRK + "divisionLevel")
+        if own or depth > 3:
+            return own
+        for p in (DPRK + "jurisdiction", ORG + "postIn", DPRK + "post"):
+            for up in self.iris(iri, p):
+                found = self.level(up, depth + 1)
+                if found:
+                    return found
+        return None
+
+    def citation(self, source: str) -> str:
+        """A source document as one line: publisher, "title", date, URL."""
+        parts = [self.name(p) for p in self.iris(source, DCT + "publisher")]
+        title = self.first(source, DCT + "title")
+        parts.append(f'"{title}"' if title else curie(source))
+        parts += [self.first(source, DCT + "date") or "", self.first(source, P["schema"] + "url") or ""]
+        return ", ".join(p for p in parts if p)
+
+
+# ---------------------------------------------------------------------------------------
+# Nodes and edges
+# ---------------------------------------------------------------------------------------
+
+def kind_of(model: Model, iri: str) -> palette.NodeKind:
+    classes = model.classes(iri)
+    return next((k for c, k in palette.NODE_KINDS if c in classes), palette.OTHER)
+
+
+def _literal_value(term: ox.Literal) -> str | int | float:
+    datatype = term.datatype.value
+    try:
+        if datatype in _INTEGERS:
+            return int(term.value)
+        if datatype in _REALS:
+            return float(term.value)
+    except ValueError:
+        pass  # an ill-formed number stays text
+    return term.value
+
+
+def _attribute_name(p: str) -> str:
+    return ATTRIBUTE_NAMES.get(p) or re.split(r"[#/]", p)[-1]
+
+
+def display_date(attrs: dict, date_key: str) -> str:
+    """A stored date as the source gave it: "2019", "2019-07" or "2019-07-21"."""
+    value = str(attrs.get(date_key, ""))
+    precision = attrs.get({"start": "start_precision", "end": "end_precision"}.get(date_key, "date_precision"), "")
+    return value[:4] if precision == "year" else value[:7] if precision == "month" else value
+
+
+def span(attrs: dict) -> str:
+    """A tenure's dates for a label: "2015–2019", "2020– (current as last attested)"."""
+    start, end = display_date(attrs, "start"), display_date(attrs, "end")
+    if not start and not end:
+        return display_date(attrs, "date")
+    status = attrs.get("status", "")
+    tail = end or (f" ({status})" if status and status != "ended" else "?")
+    return f"{start or '?'}–{tail}"
+
+
+def describe(model: Model, iri: str) -> dict[str, str | int | float]:
+    """One resource as flat node attributes (see the module docstring)."""
+    attrs: dict[str, str | int | float] = {"iri": iri}
+    gathered: dict[str, list] = defaultdict(list)
+    for p, objects in sorted(model.data.get(iri, {}).items()):
+        if p in (TYPE, LABEL, ALT, SOURCE):
+            continue
+        for o in sorted(set(objects), key=str):
+            if isinstance(o, ox.Literal):
+                gathered[_attribute_name(p)].append(_literal_value(o))
+            elif isinstance(o, ox.NamedNode) and model.is_term(o.value):
+                gathered[_attribute_name(p)].append(model.name(o.value))
+    for key, values in gathered.items():
+        attrs[key] = values[0] if len(values) == 1 else " | ".join(str(v) for v in values)
+    kind = kind_of(model, iri)
+    typ = model.most_specific_type(iri)
+    for lang in ("en", "ko"):
+        found = model.label(iri, lang)
+        if found:
+            attrs[f"label_{lang}"] = found
+    alts = sorted({v.value for v in model.values(iri, ALT) if isinstance(v, ox.Literal)})
+    if alts:
+        attrs["alt_labels"] = " | ".join(alts)
+    if typ:
+        attrs["type"], attrs["type_label"] = curie(typ), model.name(typ)
+    attrs["kind"] = kind.name
+    if kind.side:
+        attrs["side"] = kind.side
+    level = model.level(iri)
+    if level and "level" not in attrs:
+        attrs["level"] = model.name(level)
+    sources = model.iris(iri, SOURCE)
+    if sources:
+        attrs["sources"] = " | ".join(model.citation(s) for s in sources)
+    attrs["label"] = node_label(model, iri, attrs)
+    return attrs
+
+
+def node_label(model: Model, iri: str, attrs: dict | None = None, depth: int = 0) -> str:
+    """The label, else the title, else a name made from the facts: for a holding without a
+    label, "post holding: <post> (2015–2019)"; for a result, "... — <claimant>"."""
+    own = model.label(iri) or model.first(iri, DCT + "title")
+    if own or depth > 2:
+        return own or curie(iri)
+    if attrs is None:
+        attrs = {"type_label": model.name(model.most_specific_type(iri) or iri)}
+        attrs.update({ATTRIBUTE_NAMES[p]: model.name(v.value) if isinstance(v, ox.NamedNode) else v.value
+                      for p in ATTRIBUTE_NAMES for v in model.values(iri, p)[:1]})
+    what = str(attrs.get("type_label") or curie(iri))
+    target = next((node_label(model, t, depth=depth + 1) for p in NAMING_PROPERTIES for t in model.iris(iri, p)), None)
+    text = f"{what}: {target}" if target else what
+    when = span(attrs)
+    if when:
+        text += f" ({when})"
+    claimant = model.iris(iri, DPRK + "claimant")
+    if claimant:
+        text += " — " + model.name(claimant[0])
+    return text
+
+
+def new_graph(view: str, **info: str) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    g.graph.update({"view": view, "generator": "dprk-kg"}, **{k: v for k, v in info.items() if v})
+    return g
+
+
+def add_node(g: nx.MultiDiGraph, model: Model, iri: str, **extra: str) -> None:
+    if iri not in g:
+        g.add_node(iri, **describe(model, iri))
+    g.nodes[iri].update({k: v for k, v in extra.items() if v})
+
+
+def add_edge(g: nx.MultiDiGraph, model: Model, source: str, target: str, relation: str, *,
+             kind: str, label: str | None = None, key: str | None = None, **attrs: str | int | float) -> None:
+    """An edge ``source → target``; ``relation`` is a property IRI, or ``^IRI`` read backwards."""
+    inverse = relation.startswith("^")
+    prop = relation.lstrip("^")
+    name = label or model.label(prop, "en") or _words(curie(prop).split(":")[-1])
+    g.add_edge(source, target, key=key or relation, relation=("^" if inverse else "") + curie(prop),
+               label=name, kind=kind, **{k: v for k, v in attrs.items() if v != "" and v is not None})
+
+
+def _words(name: str) -> str:
+    """A camelCase property name as words: "subOrganizationOf" → "sub organization of"."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+
+
+def add_resources(g: nx.MultiDiGraph, model: Model, iris: Iterable[str], *, edges: bool = True) -> None:
+    """Add ``iris`` as nodes and, with ``edges``, every data relation among them."""
+    chosen = set(iris)
+    for iri in sorted(chosen):
+        add_node(g, model, iri)
+    if not edges:
+        return
+    for s in sorted(chosen):
+        for p, objects in sorted(model.data.get(s, {}).items()):
+            if p == TYPE:
+                continue
+            for o in sorted({o.value for o in objects if isinstance(o, ox.NamedNode)}):
+                if o in chosen and not model.is_term(o):
+                    add_edge(g, model, s, o, p, kind=_edge_kind(model, s, p))
+
+
+def _edge_kind(model: Model, s: str, p: str) -> str:
+    if p in EDGE_KIND_OF:
+        return EDGE_KIND_OF[p]
+    return "structure" if kind_of(model, s).side else "relation"
+
+
+def active(model: Model, tenure: str, as_of: str) -> bool:
+    """Whether a tenure runs on ``as_of`` (docs/design.md: start ≤ D, and end ≥ D or no
+    end date and not dprk:Ended)."""
+    start, end = model.first(tenure, DPRK + "startDate"), model.first(tenure, DPRK + "endDate")
+    if start is None or start > as_of:
+        return False
+    if end is not None:
+        return end >= as_of
+    return model.first(tenure, DPRK + "tenureStatus") != DPRK + "Ended"
+
+
+# ---------------------------------------------------------------------------------------
+# Finding what the user names
+# ---------------------------------------------------------------------------------------
+
+def _fold(text: str) -> str:
+    """Case, accents, hyphens and spaces folded, so romanizations compare ("Hamgyŏng-namdo")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+def resolve(model: Model, text: str, cls_iri: str, what: str) -> str:
+    """The one resource of class ``cls_iri`` that ``text`` names: an IRI, a prefixed name, a
+    slug ("south-hamgyong") or any of its labels (English, Hangul, any romanization)."""
+    text = text.strip().strip("<>")
+    candidates = model.instances(cls_iri)
+    prefix, _, local = text.partition(":")
+    expanded = P[prefix] + local if prefix in P and not text.startswith("http") else text
+    exact = [c for c in candidates if c == expanded or c.rsplit("/", 1)[-1] == text]
+    if len(exact) == 1:
+        return exact[0]
+    key = _fold(text)
+    names = {c: [_fold(v.value) for v in model.values(c, LABEL) + model.values(c, ALT) if isinstance(v, ox.Literal)]
+             for c in candidates}
+    named: list[str] = []
+    for fits in (str.__eq__, str.startswith, str.__contains__):  # exact, then "South Hamgyong" for "... Province"
+        named = [c for c, folded in names.items() if key and any(fits(n, key) for n in folded)]
+        if named:
+            break
+    if len(named) == 1:
+        return named[0]
+    if not named:
+        hint = ", ".join(model.name(c) for c in candidates[:8]) or "none in the graph"
+        raise UserError(f"no {what} is called {text!r} (some {what}s: {hint})")
+    raise UserError(f"{text!r} names several {what}s ({', '.join(curie(c) for c in named[:5])}): give its IRI")
+
+
+# ---------------------------------------------------------------------------------------
+# The views
+# ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ViewOptions:
+    """What the user asked for; each view uses the options that apply to it."""
+
+    unit: str | None = None
+    person: str | None = None
+    as_of: str | None = None
+
+
+def full(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
+    """Every entity and relation of the data graphs (ontology terms become attribute values)."""
+    g = new_graph("full")
+    add_resources(g, model, {r for r in set(model.data) | set(model.inverse) if not model.is_term(r)})
+    return g
+
+
+STATE_CHAIN = (DPRK + "LocalPeoplesAssembly", DPRK + "LocalPeoplesCommittee", DPRK + "PeoplesCommitteeChairman")
+PARTY_CHAIN = (DPRK + "LocalPartyCommittee", DPRK + "ChiefSecretary")
+
+
+def dual_power(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
+    """For one unit or all: assembly → people's committee → chairman → holder, party
+    committee → chief secretary → holder, and the de facto authority between the two posts."""
+    as_of = opts.as_of or today()
+    if opts.unit:
+        units = [resolve(model, opts.unit, DPRK + "AdministrativeDivision", "unit")]
+    else:
+        organs = model.instances(STATE_CHAIN[0]) + model.instances(STATE_CHAIN[1]) + model.instances(PARTY_CHAIN[0])
+        units = sorted({u for o in organs for u in model.iris(o, DPRK + "jurisdiction")})
+    g = new_graph("dual-power", as_of=as_of, unit=model.name(units[0]) if opts.unit else "")
+    for unit in units:
+        _unit_chains(g, model, unit, as_of)
+    return g
+
+
+def _organs_of(model: Model, unit: str, cls_iri: str) -> list[str]:
+    return [o for o in model.subjects(DPRK + "jurisdiction", unit) if model.is_a(o, cls_iri)]
+
+
+def _posts_in(model: Model, organ: str, cls_iri: str) -> list[str]:
+    return [p for p in model.subjects(ORG + "postIn", organ) if model.is_a(p, cls_iri)]
+
+
+def _unit_chains(g: nx.MultiDiGraph, model: Model, unit: str, as_of: str) -> None:
+    tag = {"unit": model.name(unit)}
+    add_node(g, model, unit, **tag)
+    assemblies = _organs_of(model, unit, STATE_CHAIN[0])
+    committees = _organs_of(model, unit, STATE_CHAIN[1])
+    party = _organs_of(model, unit, PARTY_CHAIN[0])
+    for organ in assemblies + committees + party:
+        add_node(g, model, organ, **tag)
+    for organ in assemblies + party:
+        add_edge(g, model, unit, organ, "^" + DPRK + "jurisdiction", kind="structure", label="organ")
+    for committee in committees:
+        bodies = [a for a in model.iris(committee, DPRK + "electedBy") if a in assemblies]
+        for assembly in bodies:
+            add_edge(g, model, assembly, committee, "^" + DPRK + "electedBy", kind="de jure", label="elects (de jure)")
+        if not bodies:
+            add_edge(g, model, unit, committee, "^" + DPRK + "jurisdiction", kind="structure", label="organ")
+        for leader in party:
+            if committee in model.iris(leader, DPRK + "guides"):
+                add_edge(g, model, leader, committee, DPRK + "guides", kind="guides")
+    chairs = [p for c in committees for p in _posts_in(model, c, STATE_CHAIN[2])]
+    secretaries = [p for c in party for p in _posts_in(model, c, PARTY_CHAIN[1])]
+    for post in chairs + secretaries:
+        add_node(g, model, post, **tag)
+        for organ in model.iris(post, ORG + "postIn"):
+            add_edge(g, model, organ, post, "^" + ORG + "postIn", kind="structure", label="post")
+        _holders(g, model, post, as_of, tag)
+    _authority(g, model, unit, chairs + secretaries)
+
+
+def _holders(g: nx.MultiDiGraph, model: Model, post: str, as_of: str, tag: dict) -> None:
+    """The holders of ``post`` on ``as_of``, each edge carrying its holding's dates and sources."""
+    holdings = [h for h in model.subjects(DPRK + "post", post) if active(model, h, as_of)]
+    side = kind_of(model, post).side
+    for holding in holdings:
+        facts = describe(model, holding)
+        for person in model.iris(holding, ORG + "member"):
+            add_node(g, model, person, side=side, **tag)
+            add_edge(g, model, post, person, "^" + DPRK + "post", kind="holder", key=holding,
+                     label=f"held by, {span(facts)}", holding=holding,
+                     **{k: facts[k] for k in ("start", "end", "status", "last_attested", "sources") if k in facts})
+    if not holdings:
+        gap = f"{post}#holder-not-on-record"
+        g.add_node(gap, iri="", label=f"no holder on record as of {as_of}", kind=palette.UNKNOWN.name,
+                   type_label="not on record", side=side, **tag)
+        add_edge(g, model, post, gap, "^" + DPRK + "post", kind="holder", label="held by")
+
+
+def _authority(g: nx.MultiDiGraph, model: Model, unit: str, posts: list[str]) -> None:
+    """Each dprk:AuthorityClaim that covers the unit's level, drawn from the post with real
+    power to the post it overrides."""
+    level = model.level(unit)
+    for claim in model.instances(DPRK + "AuthorityClaim"):
+        levels = model.iris(claim, DPRK + "appliesToLevel")
+        if levels and level not in levels:
+            continue
+        facts = describe(model, claim)
+        for strong_cls in model.iris(claim, DPRK + "deFactoAuthority"):
+            for weak_cls in model.iris(claim, DPRK + "subordinatePost"):
+                for strong in (p for p in posts if model.is_a(p, strong_cls)):
+                    for weak in (p for p in posts if model.is_a(p, weak_cls)):
+                        add_edge(g, model, strong, weak, DPRK + "deFactoAuthority", kind="de facto", key=claim,
+                                 label="de facto authority", claim=claim,
+                                 claimant=" | ".join(model.name(c) for c in model.iris(claim, DPRK + "claimant")),
+                                 **{k: facts[k] for k in ("quote", "sources") if k in facts})
+
+
+def _exists_on(model: Model, organ: str, as_of: str) -> bool:
+    """False when a dated dprk:Founding comes after ``as_of`` or a dprk:Dissolution before it."""
+    for event in model.subjects(ORG + "resultingOrganization", organ):
+        date = model.first(event, DPRK + "date")
+        if model.is_a(event, DPRK + "Founding") and date and date > as_of:
+            return False
+    for event in model.subjects(ORG + "originalOrganization", organ):
+        date = model.first(event, DPRK + "date")
+        if model.is_a(event, DPRK + "Dissolution") and date and date <= as_of:
+            return False
+    return True
+
+
+def hierarchy(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
+    """Party organs and state organs as two trees, from the centre down to the units
+    (org:subOrganizationOf, and dprk:electedBy for the state organs an assembly forms)."""
+    as_of = opts.as_of or today()
+    g = new_graph("hierarchy", as_of=as_of)
+    organs = [o for c in (DPRK + "PartyOrgan", DPRK + "StateOrgan", DPRK + "PoliticalParty")
+              for o in model.instances(c) if _exists_on(model, o, as_of)]
+    links: list[tuple[str, str, str]] = []
+    for organ in organs:
+        links += [(parent, organ, "^" + ORG + "subOrganizationOf") for parent in model.iris(organ, ORG + "subOrganizationOf")]
+        links += [(body, organ, "^" + DPRK + "electedBy") for body in model.iris(organ, DPRK + "electedBy")]
+    alive = set(organs)
+    links = [link for link in links if link[0] in alive]
+    add_resources(g, model, {n for link in links for n in link[:2]}, edges=False)
+    for parent, child, relation in links:
+        elects = "electedBy" in relation
+        add_edge(g, model, parent, child, relation, kind="de jure" if elects else "structure",
+                 label="elects" if elects else "has sub-organization")
+    return g
+
+
+PERSON_LINKS = [ORG + "member", DPRK + "candidate", DPRK + "voter", DPRK + "claimant"]
+
+
+def person(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
+    """One person's posts, memberships, mandates, candidacies, votes and claims over time,
+    each fact node with its dates and linked to its sources."""
+    if not opts.person:
+        raise UserError("the person view needs --person PERSON (a name, Hangul or romanized, or an IRI)")
+    who = resolve(model, opts.person, P["foaf"] + "Person", "person")
+    g = new_graph("person", person=model.name(who))
+    facts = {f for p in PERSON_LINKS for f in model.subjects(p, who)}
+    facts |= {n for f in facts for n in model.subjects(DPRK + "nominated", f)}
+    things = {o.value for f in facts for po in model.data[f].values() for o in po
+              if isinstance(o, ox.NamedNode) and not model.is_term(o.value)}
+    things |= {organ for t in set(things) for organ in model.iris(t, ORG + "postIn")}
+    add_resources(g, model, {who} | facts | things)
+    return g
+
+
+FIGURES = [DPRK + "turnoutPercent", DPRK + "deputiesElected", DPRK + "votesForPercent", DPRK + "votesAgainstPercent"]
+
+
+def elections(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
+    """Elections, the figures each source reports, who reports them, and where they disagree."""
+    g = new_graph("elections", as_of=opts.as_of or "")
+    chosen = [e for e in model.instances(DPRK + "Election")
+              if not opts.as_of or (model.first(e, DPRK + "date") or "") <= opts.as_of]
+    results = {e: sorted({r for p in (DPRK + "inElection", DPRK + "about") for r in model.subjects(p, e)
+                          if model.is_a(r, DPRK + "ReportedResult")}) for e in chosen}
+    reported = [r for rs in results.values() for r in rs]
+    sources = {s for r in reported for s in model.iris(r, SOURCE)}
+    others = {x for r in reported for x in model.iris(r, DPRK + "claimant")}
+    others |= {x for s in sources for x in model.iris(s, DCT + "publisher")}
+    add_resources(g, model, set(chosen) | set(reported) | sources | others)
+    for election, rs in results.items():
+        for figure in FIGURES:
+            values = {r: model.first(r, figure) for r in rs if model.first(r, figure) is not None}
+            if len({float(v) for v in values.values()}) < 2:
+                continue
+            name = model.name(figure)
+            for node in [election, *values]:
+                disputed = str(g.nodes[node].get("disputed", ""))
+                g.nodes[node]["disputed"] = " | ".join(filter(None, [disputed, name]))
+            ordered = sorted(values)
+            for i, a in enumerate(ordered):
+                for b in ordered[i + 1:]:
+                    if float(values[a]) != float(values[b]):
+                        add_edge(g, model, a, b, figure, kind="disagreement", key=f"disagree:{figure}",
+                                 label=f"disagree on {name}: {values[a]} vs {values[b]}")
+    return g
+
+
+VIEW_FUNCTIONS: dict[str, Callable[[Model, ViewOptions], nx.MultiDiGraph]] = {
+    "full": full, "dual-power": dual_power, "hierarchy": hierarchy, "person": person, "elections": elections,
+}
+#: Which options each view reads; others are refused rather than silently ignored.
+VIEW_OPTIONS = {"full": set(), "dual-power": {"unit", "as_of"}, "hierarchy": {"as_of"},
+                "person": {"person"}, "elections": {"as_of"}}
+
+
+def build_view(store: Store, view: str = "full", *, unit: str | None = None, person: str | None = None,
+               as_of: str | dt.date | None = None) -> nx.MultiDiGraph:
+    """The networkx graph of ``view`` over ``store``; every export format writes this graph."""
+    if view not in VIEW_FUNCTIONS:
+        raise UserError(f"unknown view {view!r} (views: {', '.join(VIEWS)})")
+    if isinstance(as_of, dt.date):
+        as_of = as_of.isoformat()
+    if as_of is not None:
+        try:
+            dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise UserError(f"--as-of wants a date as YYYY-MM-DD, not {as_of!r}") from None
+    given = {k for k, v in {"unit": unit, "person": person, "as_of": as_of}.items() if v}
+    unused = given - VIEW_OPTIONS[view]
+    if unused:
+        names = ", ".join("--" + u.replace("_", "-") for u in sorted(unused))
+        raise UserError(f"the {view} view does not use {names}")
+    return VIEW_FUNCTIONS[view](Model.load(store), ViewOptions(unit, person, as_of))
