@@ -308,6 +308,23 @@ def remove(batch: Annotated[str, typer.Argument(help="The batch id (see `dprk-kg
 # Export (owner: export engineer): export
 # ======================================================================================
 
+ExportFormat = Enum("ExportFormat", {f: f for f in ("graphml", "gexf", "dot", "svg", "png", "cytoscape", "html")}, type=str)
+ExportView = Enum("ExportView", {v: v for v in ("full", "dual-power", "hierarchy", "person", "elections")}, type=str)
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="graphml/gexf (Gephi), dot/svg/png (Graphviz), cytoscape (Cytoscape.js JSON), html (offline browser viewer).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write (written atomically).")],
+    view: Annotated[ExportView, typer.Option("--view", help="What to draw.")] = ExportView["full"],
+    unit: Annotated[Optional[str], typer.Option(help="dual-power: one unit (name in any romanization or Hangul, slug or IRI); default all.")] = None,
+    person: Annotated[Optional[str], typer.Option(help="person: whose posts, memberships and candidacies.")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="dual-power/hierarchy/elections: as of this date (YYYY-MM-DD; default today).")] = None,
+) -> None:
+    """Export a view of the graph for Gephi, Graphviz, Cytoscape or a browser."""
+    written = graph().export(fmt.value, output, view=view.value, unit=unit, person=person, as_of=as_of)
+    emit(f"wrote {written} ({fmt.value}, {view.value} view, {written.stat().st_size} bytes)")
+
 
 # ======================================================================================
 # Entry point
