@@ -23,6 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 DEFAULT_STORE_SHOWN = "~/.local/share/dprk-kg"
+BATCH_PLACEHOLDER = "<batch-id>"
+BATCH_ID = re.compile(r"\b\d{8}-\d{6}-[a-z0-9-]+-[0-9a-f]{4}\b")
+TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+_seen_batch_ids: list[str] = []
+
+
+def stable(line: str) -> str:
+    """``line`` with what changes on every run (batch ids, times) masked, for comparing."""
+    return TIMESTAMP.sub("<time>", BATCH_ID.sub(BATCH_PLACEHOLDER, line))
 EXIT = re.compile(r"\s+#\s*exit\s+(\d+)\s*$")
 
 
@@ -58,12 +67,18 @@ def examples(text: str) -> list[Example]:
 
 
 def run(example: Example) -> tuple[int, list[str]]:
-    """Run one example in process; its stdout and stderr, as the README shows them."""
+    """Run one example in process; its stdout and stderr, as the README shows them.
+
+    ``<batch-id>`` in a command stands for the newest batch id printed so far (ids hold the
+    time, so no README can spell them in advance).
+    """
     from dprk_kg import cli
 
     buffer = io.StringIO()
+    command = example.command.replace(BATCH_PLACEHOLDER, _seen_batch_ids[-1] if _seen_batch_ids else "")
     with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
-        code = cli.run(shlex.split(example.command))
+        code = cli.run(shlex.split(command))
+    _seen_batch_ids.extend(BATCH_ID.findall(buffer.getvalue()))
     # The sandbox's store stands in for the default one a reader would have.
     text = buffer.getvalue().replace(os.environ["DPRK_KG_STORE"], DEFAULT_STORE_SHOWN)
     return code, [line.rstrip() for line in text.rstrip("\n").splitlines()]
@@ -71,12 +86,20 @@ def run(example: Example) -> tuple[int, list[str]]:
 
 @contextlib.contextmanager
 def sandbox():
-    """A fresh store, the repository root as working folder, a fixed table width."""
+    """A fresh store, a fixed table width, and a working folder that looks like the
+    repository root (its top-level entries linked in), so that files an example writes
+    land in a temporary folder."""
     saved = dict(os.environ), os.getcwd()
     with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "work"
+        work.mkdir()
+        for entry in ROOT.iterdir():
+            if entry.name not in (".git", ".venv"):
+                (work / entry.name).symlink_to(entry)
         os.environ.update(DPRK_KG_STORE=str(Path(tmp) / "store"), COLUMNS="100")
         os.environ.pop("DPRK_KG_ENDPOINT", None)
-        os.chdir(ROOT)
+        _seen_batch_ids.clear()
+        os.chdir(work)
         try:
             yield
         finally:
