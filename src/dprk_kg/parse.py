@@ -28,6 +28,7 @@ import codecs
 import csv
 import datetime
 import io
+import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -175,6 +176,7 @@ def _syntax_error(e: SyntaxError, name: str) -> UserError:
     if "LoadDocumentCallback" in message:
         message = ("a remote JSON-LD @context is not fetched (dprk-kg does no network "
                    "access): put the context inline in the file")
+    message = message.replace("\r", "\\r").replace("\n", "\\n")  # one line, always
     return UserError(f"syntax error: {message}", file=name, line=e.lineno, column=e.offset)
 
 
@@ -379,7 +381,8 @@ def literal_problem(literal: ox.Literal) -> str | None:
     ok = test(literal.value) if callable(test) else re.fullmatch(test, literal.value.strip())
     if ok:
         return None
-    return f'"{literal.value}" is not a valid xsd:{dt[len(XSD):]}: expected {expected}'
+    shown = json.dumps(literal.value, ensure_ascii=False)
+    return f"{shown} is not a valid xsd:{dt[len(XSD):]}: expected {expected}"
 
 
 def _check_literals(batch: Batch) -> None:
