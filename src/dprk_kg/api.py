@@ -190,8 +190,21 @@ class KnowledgeGraph:
 
         return ingest.add(self, *args, **kwargs)
 
+    def batches(self) -> Any:
+        """The batches users added, oldest first (see :mod:`dprk_kg.ingest`)."""
+        from dprk_kg import ingest
+
+        return ingest.batches(self)
+
+    def remove(self, *args: Any, **kwargs: Any) -> Any:
+        """Take an added batch back, refused if what remains would break a shape."""
+        from dprk_kg import ingest
+
+        return ingest.remove(self, *args, **kwargs)
+
     def export(self, *args: Any, **kwargs: Any) -> Any:
-        """Export a view of the graph (networkx, Gephi, Graphviz, ...; see :mod:`dprk_kg.export`)."""
+        """A view of the graph as a networkx graph, or written for Gephi, Graphviz, Cytoscape or
+        a browser (see :mod:`dprk_kg.export`)."""
         from dprk_kg import export
 
         return export.export(self, *args, **kwargs)
