@@ -126,3 +126,12 @@ def test_heavy_libraries_stay_off_the_query_path(store_dir: Path) -> None:
             "print(sorted(m for m in ('rdflib', 'pyshacl', 'networkx', 'pandas') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip().endswith("[]"), done.stdout + done.stderr
+
+
+def test_timeout_stops_a_long_query(store_dir: Path) -> None:
+    """Run in a child process: the abandoned evaluation ends with it."""
+    heavy = ("SELECT (COUNT(*) AS ?n) WHERE { { SELECT ?a WHERE { ?a ?p ?o } LIMIT 400 } "
+             "{ SELECT ?b WHERE { ?b ?q ?r } LIMIT 400 } { SELECT ?c WHERE { ?c ?s ?t } LIMIT 400 } }")
+    done = subprocess.run([sys.executable, "-m", "dprk_kg", "--timeout", "0.05", "sparql", heavy],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "longer than the 0.05 s timeout" in done.stderr
