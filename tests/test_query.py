@@ -126,3 +126,12 @@ def test_ad_hoc_query_forms_and_syntax_errors(store) -> None:
         query.run_sparql(store, "SELECT ?x WHERE { ?x ")
     with pytest.raises(UserError, match="not a SPARQL query"):
         query.run_sparql(store, "hello")
+
+
+def test_a_parameter_inside_a_sub_select_is_bound_there_too(store) -> None:
+    label = ox.Literal("person", language="en")
+    inner = ("SELECT ?n WHERE { { SELECT (COUNT(*) AS ?n) WHERE { "
+             "?x <http://www.w3.org/2000/01/rdf-schema#label> ?_label } } }")
+    direct = store.select('SELECT (COUNT(*) AS ?n) WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> "person"@en }')
+    assert store.select(inner, {"_label": label}).rows == direct.rows
+    assert int(direct.rows[0]["n"].value) >= 1

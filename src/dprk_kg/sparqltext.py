@@ -67,11 +67,12 @@ def check_read_only(text: str) -> None:
 
 
 def bind_values(text: str, bindings: Mapping[str, Any]) -> str:
-    """``text`` with a VALUES block binding ``bindings`` opening its WHERE clause.
+    """``text`` with a VALUES block binding ``bindings`` opening each WHERE group.
 
     The bindings travel as data in a VALUES block (never pasted into the query's
-    expressions), which every SPARQL 1.1 engine understands; placed first in the outermost
-    group, it is joined before any FILTER of that group is evaluated.
+    expressions), which every SPARQL 1.1 engine understands. Placed first in the WHERE group
+    of the query and of each sub-SELECT, it is joined before any FILTER there is evaluated,
+    and a sub-SELECT sees the parameter too (it would not see an outer binding).
 
     >>> from pyoxigraph import Literal
     >>> bind_values("SELECT ?x WHERE { ?x ?p ?_d }", {"_d": Literal("a'b")})
@@ -81,29 +82,42 @@ def bind_values(text: str, bindings: Mapping[str, Any]) -> str:
 
     if any(isinstance(v, BlankNode) for v in bindings.values()):
         raise UserError("a blank node cannot be bound to a query parameter")
-    brace = _where_brace(text)
     names = " ".join(f"?{k}" for k in bindings)
     values = " ".join(str(v) for v in bindings.values())
-    return f"{text[:brace + 1]} VALUES ({names}) {{ ({values}) }} {text[brace + 1:]}"
+    block = f" VALUES ({names}) {{ ({values}) }} "
+    for brace in reversed(where_braces(text)):
+        text = text[:brace + 1] + block + text[brace + 1:]
+    return text
 
 
-def _where_brace(text: str) -> int:
-    """Offset of the ``{`` opening the outermost WHERE group of a query."""
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def where_braces(text: str) -> list[int]:
+    """Offsets of the ``{`` opening the WHERE group of the query and of each sub-SELECT.
+
+    >>> q = "SELECT * WHERE { { SELECT ?a WHERE { ?a ?p ?o } } }"
+    >>> [q[i:i + 3] for i in where_braces(q)]
+    ['{ {', '{ ?']
+    """
+    found: list[int] = []
     depth = 0
-    after_where = False
-    first_brace = None
+    waiting: dict[int, str] = {}  # depth -> state of a query form seen at that depth
     for t in tokens(text):
-        if t.text == "{":
-            if depth == 0 and after_where:
-                return t.start
-            if depth == 0 and first_brace is None:
-                first_brace = t.start
+        upper = t.text.upper() if t.kind == "word" else ""
+        if upper in FORMS:
+            waiting[depth] = "construct" if upper == "CONSTRUCT" else "form"
+        elif upper == "WHERE" and depth in waiting:
+            waiting[depth] = "where"
+        elif t.text == "{":
+            state = waiting.get(depth)
+            if state == "where" or state == "form":
+                found.append(t.start)
+                del waiting[depth]
             depth += 1
         elif t.text == "}":
             depth -= 1
-        elif depth == 0 and t.kind == "word" and t.text.upper() == "WHERE":
-            after_where = True
-    is_construct = any(t.text.upper() == "CONSTRUCT" for t in keywords(text))
-    if first_brace is None or is_construct:
+            waiting.pop(depth + 1, None)
+    if not found:
         raise UserError("cannot find the query's WHERE clause to bind parameters")
-    return first_brace
+    return found
