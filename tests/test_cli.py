@@ -135,3 +135,15 @@ def test_timeout_stops_a_long_query(store_dir: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "dprk_kg", "--timeout", "0.05", "sparql", heavy],
                           capture_output=True, text=True)
     assert done.returncode == 2 and "longer than the 0.05 s timeout" in done.stderr
+
+
+def test_a_bug_is_one_line_too_and_not_a_failed_check(store_dir: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self):
+        raise RuntimeError("something unexpected")
+
+    monkeypatch.setattr(cli.api.KnowledgeGraph, "stats", broken)
+    code, _, err = run(capsys, "stats")
+    assert code == cli.INTERNAL_ERROR not in (0, 1, 2)
+    assert err.count("\n") == 1 and "internal error: RuntimeError: something unexpected" in err
+    code, _, err = run(capsys, "--debug", "stats")
+    assert code == cli.INTERNAL_ERROR and "Traceback" in err

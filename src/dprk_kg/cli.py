@@ -330,6 +330,10 @@ def export_command(
 # Entry point
 # ======================================================================================
 
+#: Exit code of a bug (sysexits' EX_SOFTWARE), apart from 1 (a check failed) and 2 (bad input).
+INTERNAL_ERROR = 70
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit code (used by tests, in process)."""
     try:
@@ -348,6 +352,12 @@ def run(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"dprk-kg: error: {e}", file=sys.stderr)
         return e.exit_code
+    except Exception as e:  # a bug, not bad input: say so in one line, keep the trace for --debug
+        if _options.debug:
+            traceback.print_exc()
+        print(f"dprk-kg: internal error: {type(e).__name__}: {e} "
+              "(rerun with --debug for the traceback, and please report it)", file=sys.stderr)
+        return INTERNAL_ERROR
     finally:
         if _graph is not None:
             _graph.close()
