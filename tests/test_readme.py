@@ -73,3 +73,10 @@ def test_readme_examples_run_as_documented() -> None:
 def test_the_python_example_runs(store_dir: Path) -> None:
     result = doctest.testfile(str(README), module_relative=False, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_pictures_the_readme_shows_exist() -> None:
+    links = re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", README.read_text(encoding="utf-8"))
+    assert links, "the README shows no picture"
+    for link in links:
+        assert link.startswith("http") or (ROOT / link).is_file(), f"README links a missing picture: {link}"
