@@ -178,3 +178,8 @@ def test_base_graph_dual_power_of_south_hamgyong(built_store):
     kinds = {d["kind"] for _, d in g.nodes(data=True)}
     assert {"unit", "assembly", "state organ", "state post", "party organ", "party post"} <= kinds
     assert edges(g, "de facto"), "the base graph's authority claim covers provinces"
+
+
+def test_dual_power_says_so_when_no_unit_has_local_organs():
+    with pytest.raises(UserError, match="no unit in the graph has local organs"):
+        views.build_view(fixture_store(), "dual-power")

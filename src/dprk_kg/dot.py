@@ -63,22 +63,22 @@ def _edge_line(a: str, b: str, data: dict) -> str:
     return (f"{quote(a)} -> {quote(b)} [{_attrs(label=label, color=kind.color, fontcolor=kind.color, style=kind.style, penwidth=kind.width, fontsize=11 if bold else None, constraint='false' if kind.name == 'disagreement' else None)}];")
 
 
-def _legend(g: nx.MultiDiGraph) -> list[str]:
-    """A table of the kinds of node and edge that this picture uses."""
+def _heading(g: nx.MultiDiGraph) -> str:
+    """The picture's title and, under it in one row, a legend of the kinds of node and edge
+    it uses (an HTML-like label: one place at the top, whatever the layout does)."""
     kinds = sorted({str(d.get("kind")) for _, d in g.nodes(data=True)})
     edges = sorted({str(d.get("kind")) for *_, d in g.edges(data=True)})
-    rows = ['<TR><TD COLSPAN="2"><B>legend</B></TD></TR>']
+    cells = []
     for name in kinds:
         k = palette.KINDS_BY_NAME.get(name, palette.OTHER)
-        rows.append(f'<TR><TD BGCOLOR="{k.fill}" WIDTH="24"> </TD><TD ALIGN="LEFT">{html.escape(name)}</TD></TR>')
+        cells.append(f'<TD BGCOLOR="{k.fill}" BORDER="1" COLOR="#6b7280" WIDTH="18"> </TD><TD ALIGN="LEFT">{html.escape(name)}  </TD>')
     stroke = {"dashed": "╍╍╍", "dotted": "┈┈┈", "solid": "━━━"}
     for name in edges:
         e = palette.EDGE_KINDS.get(name, palette.EDGE_KINDS["relation"])
-        rows.append(f'<TR><TD><FONT COLOR="{e.color}">{stroke.get(e.style, "━━━")}</FONT></TD>'
-                    f'<TD ALIGN="LEFT">{html.escape(name)}</TD></TR>')
-    table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">' + "".join(rows) + "</TABLE>"
-    return ['subgraph "cluster_legend" {', f"graph [{_attrs(label=' ', style='rounded', color='#d1d5db')}];",
-            f'"legend" [shape=plaintext, style="", label=<{table}>];', "}"]
+        cells.append(f'<TD><FONT COLOR="{e.color}">{stroke.get(e.style, "━━━")}</FONT></TD><TD ALIGN="LEFT">{html.escape(name)}  </TD>')
+    title = f'<TR><TD COLSPAN="{2 * len(cells) or 1}"><FONT POINT-SIZE="22">{html.escape(_title(g))}</FONT></TD></TR>'
+    legend = f'<TR>{"".join(cells)}</TR>' if cells else ""
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">{title}{legend}</TABLE>>'
 
 
 def _title(g: nx.MultiDiGraph) -> str:
@@ -94,7 +94,7 @@ def to_dot(g: nx.MultiDiGraph) -> str:
     """The DOT source of ``g`` (deterministic: the same graph gives the same text)."""
     rankdir = "LR" if g.graph.get("view") in ("hierarchy", "person") else "TB"
     out = [f"digraph {quote('dprk-kg')} {{",
-           f"graph [{_attrs(fontname=FONT, rankdir=rankdir, newrank='true', nodesep=0.3, ranksep=0.55, fontsize=22, labelloc='t', label=_title(g), pad=0.3, bgcolor='white')}];",
+           f"graph [{_attrs(fontname=FONT, rankdir=rankdir, newrank='true', nodesep=0.3, ranksep=0.55, fontsize=12, labelloc='t', pad=0.3, bgcolor='white')}, label={_heading(g)}];",
            f"node [{_attrs(fontname=FONT, fontsize=12, margin='0.14,0.06', penwidth=0.8, color='#4b5563')}];",
            f"edge [{_attrs(fontname=FONT, fontsize=10, arrowsize=0.7)}];"]
     groups: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -120,7 +120,6 @@ def to_dot(g: nx.MultiDiGraph) -> str:
             out.append("}")
     out += loose
     out += [_edge_line(a, b, d) for a, b, _, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))]
-    out += _legend(g)
     out.append("}")
     return "\n".join(out) + "\n"
 

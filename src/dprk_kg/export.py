@@ -5,11 +5,17 @@ end for Gephi's timeline and colours by kind), dot for Graphviz, svg and png dra
 cytoscape for Cytoscape.js, html for a browser (one file, offline, no CDN). Every write is
 atomic: the file appears complete or not at all, and a failed export leaves what was there.
 
+An empty view is refused rather than written (an empty file is never what was wanted):
+
 >>> import tempfile, pathlib
 >>> from dprk_kg.store import Store
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "g.graphml"
->>> export_store(Store.memory(), "graphml", out).name
-'g.graphml'
+>>> export_store(Store.memory(), "graphml", out)
+Traceback (most recent call last):
+...
+dprk_kg.errors.UserError: the full view is empty: nothing in the graph fits it
+>>> out.exists()
+False
 """
 
 from __future__ import annotations
@@ -147,6 +153,8 @@ def write(g: nx.MultiDiGraph, fmt: str, path: Path | str) -> Path:
     if fmt not in WRITERS:
         raise UserError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
     target = Path(path)
+    if g.number_of_nodes() == 0:
+        raise UserError(f"the {g.graph.get('view', '')} view is empty: nothing in the graph fits it")
     if not target.parent.is_dir():
         raise UserError("the folder does not exist", file=str(target.parent))
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")

@@ -412,6 +412,9 @@ def dual_power(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
     else:
         organs = model.instances(STATE_CHAIN[0]) + model.instances(STATE_CHAIN[1]) + model.instances(PARTY_CHAIN[0])
         units = sorted({u for o in organs for u in model.iris(o, DPRK + "jurisdiction")})
+        if not units:
+            raise UserError("no unit in the graph has local organs (a people's assembly, people's "
+                            "committee or party committee with dprk:jurisdiction): nothing to draw")
     g = new_graph("dual-power", as_of=as_of, unit=model.name(units[0]) if opts.unit else "")
     for unit in units:
         _unit_chains(g, model, unit, as_of)

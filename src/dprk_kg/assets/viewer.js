@@ -151,7 +151,7 @@
     }
     const showAll = view.k > 0.7 || display.nodes.length < 60;
     ctx.textAlign = "center"; ctx.textBaseline = "top";
-    ctx.font = "12px 'Noto Sans CJK KR', 'Noto Sans', sans-serif";
+    ctx.font = (12 / view.k) + "px 'Noto Sans CJK KR', 'Noto Sans', sans-serif"; // 12 px on screen
     for (const d of display.nodes) {
       const p = pos.get(d.id), r = radius(d);
       ctx.beginPath(); ctx.arc(p.x, p.y, r, 0, 2 * Math.PI);
@@ -256,7 +256,11 @@
     matches = new Set();
     if (!key) return draw();
     const found = nodes.filter((n) => searchText.get(n.id).includes(key));
-    found.sort((a, b) => a.label.localeCompare(b.label));
+    const rank = (n) => { // whole names first, then names that start with the query
+      const names = searchText.get(n.id).split("\u0000");
+      return names.includes(key) ? 0 : names.some((x) => x.startsWith(key)) ? 1 : 2;
+    };
+    found.sort((a, b) => rank(a) - rank(b) || a.label.localeCompare(b.label));
     for (const n of found.slice(0, 30)) {
       matches.add(n.id);
       const li = el("li"), b = el("button", n.label); b.type = "button";
