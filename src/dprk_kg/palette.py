@@ -40,6 +40,7 @@ NODE_KINDS: list[tuple[str, NodeKind]] = [
     (DPRK + "Publisher", NodeKind("publisher", "#d1d5db", "component")),
     (DPRK + "UnitedFront", NodeKind("front or mass organization", "#fdba74", "box")),
     (DPRK + "MassOrganization", NodeKind("front or mass organization", "#fdba74", "box")),
+    (DPRK + "Organization", NodeKind("organization", "#fed7aa", "box")),
     (ORG + "Organization", NodeKind("organization", "#fed7aa", "box")),
     (DPRK + "AdministrativeDivision", NodeKind("unit", "#bbf7d0", "house")),
     (FOAF + "Person", NodeKind("person", "#e9d5ff", "ellipse")),
@@ -49,6 +50,9 @@ NODE_KINDS: list[tuple[str, NodeKind]] = [
     (DPRK + "BallotCast", NodeKind("candidacy", "#ccfbf1", "box")),
     (DPRK + "Constituency", NodeKind("candidacy", "#ccfbf1", "box")),
     (DPRK + "SourceDocument", NodeKind("source", "#f5f5f4", "note")),
+    (ORG + "ChangeEvent", NodeKind("change over time", "#e0e7ff", "cds")),
+    (DPRK + "NameUse", NodeKind("change over time", "#e0e7ff", "cds")),
+    (DPRK + "StatusPeriod", NodeKind("change over time", "#e0e7ff", "cds")),
 ]
 OTHER = NodeKind("other", "#ffffff", "box")
 #: A placeholder for what the graph does not know (no holder on record as of the date).

@@ -78,6 +78,7 @@ class Model:
     terms: dict[str, dict[str, list[Term]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     inverse: dict[str, dict[str, list[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     _supers: dict[str, set[str]] = field(default_factory=dict)
+    _classes: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, store: Store) -> Model:
@@ -133,7 +134,11 @@ class Model:
         return self._supers[cls_iri]
 
     def classes(self, s: str) -> set[str]:
-        return set().union(*(self.superclasses(c) for c in self.iris(s, TYPE))) if s in self.data else set()
+        """Every class ``s`` is an instance of (asserted types and their superclasses)."""
+        if s not in self._classes:
+            asserted = self.iris(s, TYPE) if s in self.data else []
+            self._classes[s] = set().union(*(self.superclasses(c) for c in asserted))
+        return self._classes[s]
 
     def is_a(self, s: str, cls_iri: str) -> bool:
         return cls_iri in self.classes(s)

@@ -77,42 +77,39 @@
     $("expand-all").hidden = !collapsed;
   }
 
-  // ---- layout: a force simulation that runs a fixed number of steps, then stops -------
+  // ---- layout: Fruchterman-Reingold for a fixed number of steps as the temperature falls,
+  // then the physics stops (a large graph must not keep the page busy) -------------------
   function layout(steps) {
     const ns = display.nodes.map((d) => pos.get(d.id));
     const index = new Map(display.nodes.map((d, i) => [d.id, i]));
     const links = display.edges.map((e) => [index.get(e.source), index.get(e.target)]);
-    const k = 90;
+    const k = 70, n = ns.length;
+    const dx = new Float64Array(n), dy = new Float64Array(n);
+    const t0 = Math.max(40, Math.sqrt(n) * 25), gravity = 0.05 + 0.015 * n;
     for (let step = 0; step < steps; step++) {
-      const heat = 1 - step / steps;
-      for (let i = 0; i < ns.length; i++) {
-        const a = ns[i];
-        for (let j = i + 1; j < ns.length; j++) {
-          const b = ns[j];
-          let dx = a.x - b.x, dy = a.y - b.y;
-          let d2 = dx * dx + dy * dy;
-          if (d2 < 0.01) { dx = hashUnit(String(i), j); dy = hashUnit(String(j), i); d2 = 0.01; }
-          if (d2 > 250000) continue;
-          const f = (k * k) / d2;
-          a.vx += dx * f; a.vy += dy * f; b.vx -= dx * f; b.vy -= dy * f;
+      dx.fill(0); dy.fill(0);
+      for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) {
+          let x = ns[i].x - ns[j].x, y = ns[i].y - ns[j].y;
+          let d2 = x * x + y * y;
+          if (d2 < 0.01) { x = hashUnit(String(i), j); y = hashUnit(String(j), i); d2 = x * x + y * y + 0.01; }
+          const f = (k * k) / d2; // repulsion k²/d along the unit vector
+          dx[i] += x * f; dy[i] += y * f; dx[j] -= x * f; dy[j] -= y * f;
         }
       }
       for (const [i, j] of links) {
-        const a = ns[i], b = ns[j];
-        const dx = b.x - a.x, dy = b.y - a.y;
-        const d = Math.sqrt(dx * dx + dy * dy) || 1;
-        const f = (d - k) / d * 0.05;
-        a.vx += dx * f; a.vy += dy * f; b.vx -= dx * f; b.vy -= dy * f;
+        const x = ns[j].x - ns[i].x, y = ns[j].y - ns[i].y;
+        const f = Math.sqrt(x * x + y * y) / k; // attraction d²/k along the unit vector
+        dx[i] += x * f; dy[i] += y * f; dx[j] -= x * f; dy[j] -= y * f;
       }
-      for (const a of ns) {
-        a.vx -= a.x * 0.002; a.vy -= a.y * 0.002; // gentle pull to the centre
-        const v = Math.sqrt(a.vx * a.vx + a.vy * a.vy) || 1;
-        const cap = Math.min(v, 30 * heat + 1);
-        a.x += a.vx / v * cap; a.y += a.vy / v * cap;
-        a.vx *= 0.5; a.vy *= 0.5;
+      const t = t0 * (1 - step / steps) + 1;
+      for (let i = 0; i < n; i++) {
+        const gx = dx[i] - ns[i].x * gravity, gy = dy[i] - ns[i].y * gravity; // keeps parts together
+        const len = Math.sqrt(gx * gx + gy * gy) || 1;
+        const move = Math.min(len, t);
+        ns[i].x += gx / len * move; ns[i].y += gy / len * move;
       }
     }
-    for (const a of ns) { a.vx = 0; a.vy = 0; }
   }
 
   // ---- drawing ----------------------------------------------------------------------
@@ -124,7 +121,8 @@
     draw();
   }
 
-  function radius(d) { return d.group ? 10 + Math.min(24, Math.sqrt(d.count) * 3) : 9; }
+  // Radii shrink less than the drawing when zooming out, so nodes stay visible.
+  function radius(d) { return (d.group ? 10 + Math.min(24, Math.sqrt(d.count) * 3) : 8) / Math.sqrt(view.k); }
   function fill(kind) { return (P.nodeKinds[kind] || { fill: "#ffffff" }).fill; }
 
   function draw() {
@@ -149,7 +147,7 @@
       ctx.lineTo(b.x - Math.cos(ang + 0.35) * (r + 9), b.y - Math.sin(ang + 0.35) * (r + 9));
       ctx.fill();
     }
-    const showAll = view.k > 0.7 || display.nodes.length < 60;
+    const showAll = view.k > 0.8 || display.nodes.length < 40;
     ctx.textAlign = "center"; ctx.textBaseline = "top";
     ctx.font = (12 / view.k) + "px 'Noto Sans CJK KR', 'Noto Sans', sans-serif"; // 12 px on screen
     for (const d of display.nodes) {
@@ -159,7 +157,7 @@
       const hot = d.id === selected || matches.has(d.id);
       ctx.lineWidth = hot ? 3 : 1; ctx.strokeStyle = hot ? "#111827" : "#6b7280";
       ctx.setLineDash(d.group ? [3, 2] : []); ctx.stroke(); ctx.setLineDash([]);
-      if (showAll || hot || d.group) {
+      if (showAll || hot || d.group || hubs.has(d.id)) {
         const text = d.label.length > 48 ? d.label.slice(0, 46) + "…" : d.label;
         ctx.fillStyle = "#111827";
         ctx.fillText(text, p.x, p.y + r + 2);
@@ -179,6 +177,11 @@
   }
 
   function refresh(steps) { computeDisplay(); layout(steps); fit(); }
+
+  // The best-connected nodes keep their labels when zoomed out, as landmarks.
+  const degree = new Map();
+  for (const e of edges) for (const id of [e.source, e.target]) degree.set(id, (degree.get(id) || 0) + 1);
+  const hubs = new Set([...degree.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map((e) => e[0]));
 
   // ---- the info panel: facts and sources of one node ----------------------------------
   function el(tag, text, cls) {
@@ -344,7 +347,7 @@
   $("title").textContent = P.title;
   document.title = P.title;
   computeDisplay();
-  layout(Math.max(80, Math.min(300, 30000 / Math.max(1, display.nodes.length))));
+  layout(Math.round(Math.max(60, Math.min(300, 60000 / Math.max(1, display.nodes.length)))));
   resize();
   fit();
   // A small, read-only handle for scripts and tests.
