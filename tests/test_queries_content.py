@@ -235,9 +235,9 @@ FRONT = PREFIXES + """
 <http://example.org/start> a dprk:Founding ; org:resultingOrganization <http://example.org/front> ;
     dprk:date "1949-06-25"^^xsd:date .
 <http://example.org/end> a dprk:Dissolution ; org:originalOrganization <http://example.org/front> ; dprk:date "2024-03-23"^^xsd:date .
-<http://example.org/m1> org:organization <http://example.org/front> ; org:member <http://example.org/p1> ; dprk:startDate "1950-01-01"^^xsd:date ;
+<http://example.org/m1> a dprk:Membership ; org:organization <http://example.org/front> ; org:member <http://example.org/p1> ; dprk:startDate "1950-01-01"^^xsd:date ;
     dprk:tenureStatus dprk:EndUnknown ; dcterms:source <http://example.org/s> .
-<http://example.org/m2> org:organization <http://example.org/front> ; org:member <http://example.org/p2> ; dprk:startDate "1950-01-01"^^xsd:date ;
+<http://example.org/m2> a dprk:Membership ; org:organization <http://example.org/front> ; org:member <http://example.org/p2> ; dprk:startDate "1950-01-01"^^xsd:date ;
     dprk:endDate "2000-01-01"^^xsd:date ; dprk:tenureStatus dprk:Ended ; dcterms:source <http://example.org/s> .
 <http://example.org/p1> a dprk:PoliticalParty . <http://example.org/p2> a dprk:MassOrganization .
 """
