@@ -183,3 +183,21 @@ def test_base_graph_dual_power_of_south_hamgyong(built_store):
 def test_dual_power_says_so_when_no_unit_has_local_organs():
     with pytest.raises(UserError, match="no unit in the graph has local organs"):
         views.build_view(fixture_store(), "dual-power")
+
+
+def test_results_about_different_assemblies_do_not_disagree():
+    store = fixture_store("dual.ttl", extra="""
+        <https://w3id.org/dprk-kg/id/result/2019-provincial> a dprk:ReportedResult ;
+            dprk:inElection <https://w3id.org/dprk-kg/id/election/local-2019> ;
+            dprk:concernsBodyType dprk:ProvincialPeoplesAssembly ; dprk:votesForPercent 99.91 .
+        <https://w3id.org/dprk-kg/id/result/2019-county> a dprk:ReportedResult ;
+            dprk:inElection <https://w3id.org/dprk-kg/id/election/local-2019> ;
+            dprk:concernsBodyType dprk:CountyPeoplesAssembly ; dprk:votesForPercent 99.87 .
+        <https://w3id.org/dprk-kg/id/result/2019-county-other> a dprk:ReportedResult ;
+            dprk:inElection <https://w3id.org/dprk-kg/id/election/local-2019> ;
+            dprk:concernsBodyType dprk:CountyPeoplesAssembly ; dprk:votesForPercent 99.5 .""")
+    g = views.build_view(store, "elections")
+    pairs = {(a, b) for a, b, d in g.edges(data=True) if d["kind"] == "disagreement"}
+    assert pairs == {(iri("result/2019-county"), iri("result/2019-county-other")),
+                     (iri("result/local-2015-one"), iri("result/local-2015-two"))}
+    assert "county people's assembly" in g.nodes[iri("election/local-2019")]["disputed"]

@@ -553,9 +553,6 @@ def person(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
     return g
 
 
-FIGURES = [DPRK + "turnoutPercent", DPRK + "deputiesElected", DPRK + "votesForPercent", DPRK + "votesAgainstPercent"]
-
-
 def elections(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
     """Elections, the figures each source reports, who reports them, and where they disagree."""
     g = new_graph("elections", as_of=opts.as_of or "")
@@ -569,11 +566,28 @@ def elections(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
     others |= {x for s in sources for x in model.iris(s, DCT + "publisher")}
     add_resources(g, model, set(chosen) | set(reported) | sources | others)
     for election, rs in results.items():
-        for figure in FIGURES:
-            values = {r: model.first(r, figure) for r in rs if model.first(r, figure) is not None}
+        _disagreements(g, model, election, rs)
+    return g
+
+
+def _disagreements(g: nx.MultiDiGraph, model: Model, election: str, results: list[str]) -> None:
+    """Mark and link the results of ``election`` that give different values for one figure.
+
+    The figures are the properties the ontology gives the domain dprk:ReportedResult (so a new
+    figure needs no code); a result about some assemblies only (dprk:concernsBodyType) is
+    compared only with results about the same ones, as the source-disagreements query does.
+    """
+    figures = sorted(p for p in model.terms if DPRK + "ReportedResult" in model.iris(p, RDFS + "domain"))
+    for figure in figures:
+        by_scope: dict[tuple[str, ...], dict[str, str]] = defaultdict(dict)
+        for r in results:
+            value = model.first(r, figure)
+            if value is not None:
+                by_scope[tuple(model.iris(r, DPRK + "concernsBodyType"))][r] = value
+        for scope, values in by_scope.items():
             if len({float(v) for v in values.values()}) < 2:
                 continue
-            name = model.name(figure)
+            name = model.name(figure) + (f" ({', '.join(model.name(s) for s in scope)})" if scope else "")
             for node in [election, *values]:
                 disputed = str(g.nodes[node].get("disputed", ""))
                 g.nodes[node]["disputed"] = " | ".join(filter(None, [disputed, name]))
@@ -583,7 +597,6 @@ def elections(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
                     if float(values[a]) != float(values[b]):
                         add_edge(g, model, a, b, figure, kind="disagreement", key=f"disagree:{figure}",
                                  label=f"disagree on {name}: {values[a]} vs {values[b]}")
-    return g
 
 
 VIEW_FUNCTIONS: dict[str, Callable[[Model, ViewOptions], nx.MultiDiGraph]] = {
