@@ -92,7 +92,9 @@ def _title(g: nx.MultiDiGraph) -> str:
 
 def to_dot(g: nx.MultiDiGraph) -> str:
     """The DOT source of ``g`` (deterministic: the same graph gives the same text)."""
-    rankdir = "LR" if g.graph.get("view") in ("hierarchy", "person", "elections") else "TB"
+    units = {d.get("unit") for _, d in g.nodes(data=True)} - {None}
+    # Trees and long lists read best left to right; so do many units, stacked one under another.
+    rankdir = "LR" if g.graph.get("view") in ("hierarchy", "person", "elections") or len(units) > 2 else "TB"
     out = [f"digraph {quote('dprk-kg')} {{",
            f"graph [{_attrs(fontname=FONT, rankdir=rankdir, newrank='true', nodesep=0.3, ranksep=0.55, fontsize=12, labelloc='t', pad=0.3, bgcolor='white')}, label={_heading(g)}];",
            f"node [{_attrs(fontname=FONT, fontsize=12, margin='0.14,0.06', penwidth=0.8, color='#4b5563')}];",
