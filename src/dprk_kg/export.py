@@ -97,9 +97,10 @@ def _picture(fmt: str) -> Callable[[nx.MultiDiGraph, Path], None]:
 
 def cytoscape_json(g: nx.MultiDiGraph) -> dict[str, Any]:
     """``g`` as Cytoscape.js elements JSON (Cytoscape desktop imports it too)."""
-    nodes = [{"data": {"id": n, **d}, "classes": str(d.get("kind", ""))} for n, d in sorted(flat(g).nodes(data=True))]
+    g = flat(g)
+    nodes = [{"data": {"id": n, **d}, "classes": str(d.get("kind", ""))} for n, d in sorted(g.nodes(data=True))]
     edges = [{"data": {"id": f"e{i}", "source": a, "target": b, **d}, "classes": str(d.get("kind", ""))}
-             for i, (a, b, d) in enumerate(sorted(flat(g).edges(data=True), key=lambda e: (e[0], e[1], str(e[2]))))]
+             for i, (a, b, d) in enumerate(sorted(g.edges(data=True), key=lambda e: (e[0], e[1], str(e[2]))))]
     return {"format_version": "1.0", "generated_by": "dprk-kg", "target_cytoscapejs_version": "~3",
             "data": dict(g.graph), "elements": {"nodes": nodes, "edges": edges}}
 

@@ -14,14 +14,17 @@
   const edges = P.graph.elements.edges.map((e) => e.data);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const groupOf = (n) => n.kind + " · " + (n.level || "no level");
+  const groupSize = new Map();
+  for (const n of nodes) groupSize.set(groupOf(n), (groupSize.get(groupOf(n)) || 0) + 1);
   const hiddenKinds = new Set();
   const expanded = new Set();
   let collapsed = !!P.collapsed;
   let selected = null;
   let matches = new Set();
-  const pos = new Map(); // display id -> {x, y, vx, vy}
+  const pos = new Map(); // display id -> {x, y}
   let view = { x: 0, y: 0, k: 1 };
   let display = { nodes: [], edges: [] };
+  let shownById = new Map();
 
   const fold = (s) => String(s || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
     .toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
@@ -64,12 +67,14 @@
       seen.get(key).count += 1;
     }
     display = { nodes: [...shown.values()], edges: [...seen.values()] };
+    shownById = shown;
     for (const d of display.nodes) {
       if (!pos.has(d.id)) {
+        // A node out of a group starts around where the group was, spread by the group's size.
         const home = d.node && pos.get("group:" + groupOf(d.node));
-        const spread = Math.sqrt(display.nodes.length) * 60;
-        pos.set(d.id, { x: (home ? home.x : 0) + hashUnit(d.id, 1) * (home ? 120 : spread),
-                        y: (home ? home.y : 0) + hashUnit(d.id, 2) * (home ? 120 : spread), vx: 0, vy: 0 });
+        const spread = home ? Math.sqrt(groupSize.get(groupOf(d.node))) * 60 : Math.sqrt(display.nodes.length) * 60;
+        pos.set(d.id, { x: (home ? home.x : 0) + hashUnit(d.id, 1) * spread,
+                        y: (home ? home.y : 0) + hashUnit(d.id, 2) * spread });
       }
     }
     $("status").textContent = display.nodes.length + " shown of " + nodes.length + " nodes, " + edges.length + " edges"
@@ -79,23 +84,56 @@
 
   // ---- layout: Fruchterman-Reingold for a fixed number of steps as the temperature falls,
   // then the physics stops (a large graph must not keep the page busy) -------------------
+  // A quadtree of points: each cell knows its mass (count) and centre of mass.
+  function quadtree(ns, members, depth) {
+    let cx = 0, cy = 0, x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const i of members) {
+      const p = ns[i]; cx += p.x; cy += p.y;
+      x0 = Math.min(x0, p.x); y0 = Math.min(y0, p.y); x1 = Math.max(x1, p.x); y1 = Math.max(y1, p.y);
+    }
+    const cell = { mass: members.length, cx: cx / members.length, cy: cy / members.length,
+                   size: Math.max(x1 - x0, y1 - y0), members, children: null };
+    if (members.length > 8 && depth < 24 && cell.size > 1) {
+      const mx = (x0 + x1) / 2, my = (y0 + y1) / 2, parts = [[], [], [], []];
+      for (const i of members) parts[(ns[i].x > mx ? 1 : 0) + (ns[i].y > my ? 2 : 0)].push(i);
+      cell.children = parts.filter((q) => q.length).map((q) => quadtree(ns, q, depth + 1));
+    }
+    return cell;
+  }
+
   function layout(steps) {
     const ns = display.nodes.map((d) => pos.get(d.id));
     const index = new Map(display.nodes.map((d, i) => [d.id, i]));
     const links = display.edges.map((e) => [index.get(e.source), index.get(e.target)]);
     const k = 70, n = ns.length;
     const dx = new Float64Array(n), dy = new Float64Array(n);
-    const t0 = Math.max(40, Math.sqrt(n) * 25), gravity = 0.05 + 0.015 * n;
+    // Past a few hundred nodes, far-away nodes repel as groups (a Barnes-Hut quadtree), so a
+    // step costs about n log n rather than n².
+    const approximate = n > 300;
+    const t0 = Math.max(40, Math.sqrt(n) * 25), gravity = 0.05 + 0.015 * Math.min(n, 300);
+    const push = (i, x, y, mass) => {
+      let d2 = x * x + y * y;
+      if (d2 < 0.01) { x = hashUnit(String(i), n) + 0.1; y = hashUnit(String(n), i) + 0.1; d2 = x * x + y * y; }
+      const f = mass * (k * k) / d2; // repulsion k²/d along the unit vector, per unit of mass
+      dx[i] += x * f; dy[i] += y * f;
+    };
+    const repelFrom = (cell, i) => {
+      const x = ns[i].x - cell.cx, y = ns[i].y - cell.cy;
+      if (!cell.children) {
+        for (const j of cell.members) if (j !== i) push(i, ns[i].x - ns[j].x, ns[i].y - ns[j].y, 1);
+      } else if (cell.size * cell.size < 0.8 * (x * x + y * y)) {
+        push(i, x, y, cell.mass); // far enough: the whole cell as one mass
+      } else {
+        for (const c of cell.children) repelFrom(c, i);
+      }
+    };
     for (let step = 0; step < steps; step++) {
       dx.fill(0); dy.fill(0);
-      for (let i = 0; i < n; i++) {
-        for (let j = i + 1; j < n; j++) {
-          let x = ns[i].x - ns[j].x, y = ns[i].y - ns[j].y;
-          let d2 = x * x + y * y;
-          if (d2 < 0.01) { x = hashUnit(String(i), j); y = hashUnit(String(j), i); d2 = x * x + y * y + 0.01; }
-          const f = (k * k) / d2; // repulsion k²/d along the unit vector
-          dx[i] += x * f; dy[i] += y * f; dx[j] -= x * f; dy[j] -= y * f;
-        }
+      if (approximate) {
+        const tree = quadtree(ns, [...ns.keys()], 0);
+        for (let i = 0; i < n; i++) repelFrom(tree, i);
+      } else {
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) push(i, ns[i].x - ns[j].x, ns[i].y - ns[j].y, 1);
       }
       for (const [i, j] of links) {
         const x = ns[j].x - ns[i].x, y = ns[j].y - ns[i].y;
@@ -138,13 +176,14 @@
       ctx.lineWidth = style.width / Math.sqrt(view.k);
       ctx.setLineDash(style.style === "dashed" ? [8, 5] : style.style === "dotted" ? [2, 4] : []);
       ctx.beginPath(); ctx.moveTo(a.x, a.y); ctx.lineTo(b.x, b.y); ctx.stroke();
-      const ang = Math.atan2(b.y - a.y, b.x - a.x), r = 11;
+      const ang = Math.atan2(b.y - a.y, b.x - a.x), r = radius(shownById.get(e.target)) + 1;
+      const head = 9 / Math.sqrt(view.k);
       ctx.setLineDash([]);
       ctx.fillStyle = style.color;
       ctx.beginPath();
       ctx.moveTo(b.x - Math.cos(ang) * r, b.y - Math.sin(ang) * r);
-      ctx.lineTo(b.x - Math.cos(ang - 0.35) * (r + 9), b.y - Math.sin(ang - 0.35) * (r + 9));
-      ctx.lineTo(b.x - Math.cos(ang + 0.35) * (r + 9), b.y - Math.sin(ang + 0.35) * (r + 9));
+      ctx.lineTo(b.x - Math.cos(ang - 0.35) * (r + head), b.y - Math.sin(ang - 0.35) * (r + head));
+      ctx.lineTo(b.x - Math.cos(ang + 0.35) * (r + head), b.y - Math.sin(ang + 0.35) * (r + head));
       ctx.fill();
     }
     const showAll = view.k > 0.8 || display.nodes.length < 40;
@@ -176,7 +215,9 @@
     draw();
   }
 
-  function refresh(steps) { computeDisplay(); layout(steps); fit(); }
+  // Fewer steps for more nodes: each step costs n² / 2 pairs, and the page must stay responsive.
+  function stepsFor(n) { return n > 300 ? 80 : Math.round(Math.max(80, Math.min(300, 60000 / Math.max(1, n)))); }
+  function refresh() { computeDisplay(); layout(stepsFor(display.nodes.length)); fit(); }
 
   // The best-connected nodes keep their labels when zoomed out, as landmarks.
   const degree = new Map();
@@ -243,7 +284,7 @@
     if (!n) return;
     hiddenKinds.delete(n.kind);
     syncFilters();
-    if (collapsed && !expanded.has(groupOf(n))) { expanded.add(groupOf(n)); refresh(150); }
+    if (collapsed && !expanded.has(groupOf(n))) { expanded.add(groupOf(n)); refresh(); }
     selected = id;
     const p = pos.get(id);
     if (p) { view.x = -p.x * view.k; view.y = -p.y * view.k; }
@@ -285,7 +326,7 @@
     sw.style.background = fill(kind);
     box.addEventListener("change", () => {
       if (box.checked) hiddenKinds.delete(kind); else hiddenKinds.add(kind);
-      refresh(120);
+      refresh();
     });
     label.append(box, sw, document.createTextNode(kind + " (" + kindCounts.get(kind) + ")"));
     $("filters").appendChild(label);
@@ -322,7 +363,7 @@
   });
   window.addEventListener("mouseup", () => {
     if (drag && !drag.moved && drag.d) {
-      if (drag.d.group) { expanded.add(drag.d.group); refresh(150); }
+      if (drag.d.group) { expanded.add(drag.d.group); refresh(); }
       else select(drag.d.id);
     }
     drag = null;
@@ -340,14 +381,14 @@
   $("search").addEventListener("keydown", (ev) => {
     if (ev.key === "Enter") { const f = search(ev.target.value); if (f && f.length) select(f[0].id); }
   });
-  $("expand-all").addEventListener("click", () => { collapsed = false; refresh(200); });
+  $("expand-all").addEventListener("click", () => { collapsed = false; refresh(); });
   $("fit").addEventListener("click", fit);
   window.addEventListener("resize", resize);
 
   $("title").textContent = P.title;
   document.title = P.title;
   computeDisplay();
-  layout(Math.round(Math.max(60, Math.min(300, 60000 / Math.max(1, display.nodes.length)))));
+  layout(stepsFor(display.nodes.length));
   resize();
   fit();
   // A small, read-only handle for scripts and tests.
