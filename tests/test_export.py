@@ -222,3 +222,13 @@ def test_readme_pictures_are_current(built_store, tmp_path, name):
     assert (script.HERE / f"{name}.png").stat().st_size > 10_000
     readme = (script.HERE.parent.parent / "README.md").read_text(encoding="utf-8")
     assert f"docs/img/{name}.png" in readme
+
+
+def test_dot_draws_one_edge_for_two_claims_of_the_same_thing(tmp_path):
+    store = fixture_store("dual.ttl", extra="""
+        <https://w3id.org/dprk-kg/id/claim/second> a dprk:AuthorityClaim ; dprk:deFactoAuthority dprk:ChiefSecretary ;
+            dprk:subordinatePost dprk:PeoplesCommitteeChairman .""")
+    g = views.build_view(store, "dual-power", unit="South Hamgyong", as_of="2021-01-01")
+    assert len([d for *_, d in g.edges(data=True) if d["kind"] == "de facto"]) == 2  # both claims in the data
+    text = dot.to_dot(g)
+    assert text.count("de facto authority") == 1 and "de facto authority (×2)" in text

@@ -73,8 +73,8 @@ class Opened:
 def opened(browser, tmp_path):
     pages: list[Opened] = []
 
-    def open_export(view: str = "full", *files: str, **options) -> Opened:
-        store = fixture_store(*(files or ("dual.ttl", "xss.ttl")))
+    def open_export(view: str = "full", *files: str, extra: str = "", **options) -> Opened:
+        store = fixture_store(*(files or ("dual.ttl", "xss.ttl")), extra=extra)
         path = export.export_store(store, "html", tmp_path / f"{view}.html", view=view, **options)
         pages.append(Opened(browser, path))
         return pages[-1]
@@ -170,3 +170,17 @@ def test_a_large_graph_starts_collapsed_by_type_and_level(opened, monkeypatch):
     assert iri("unit/north-hamgyong") in shown and "group:unit · provincial" not in shown
     page.page.click("#expand-all")
     assert not [s for s in page.js("() => window.dprkViewer.shown()") if s.startswith("group:")]
+
+
+def test_a_graph_of_hundreds_of_nodes_opens_grouped_and_expands(opened):
+    members = "\n".join(
+        f"<{iri(f'person/p{i}')}> a dprk:Person ; rdfs:label \"Member {i}\"@en .\n"
+        f"<{iri(f'membership/m{i}')}> a dprk:Membership ; org:member <{iri(f'person/p{i}')}> ; "
+        f"org:organization <{iri('org/wpk-cc')}> ; dprk:startDate \"2016-05-09\"^^xsd:date ; "
+        "dprk:tenureStatus dprk:EndUnknown ." for i in range(400))
+    page = opened("full", extra=members)
+    assert len(page.js("() => window.dprkViewer.shown()")) < 50  # past the threshold: grouped
+    page.page.click("#expand-all")
+    shown = page.js("() => window.dprkViewer.shown()")
+    assert len(shown) > 800 and iri("person/p399") in shown and page.errors == []
+    assert page.js("q => window.dprkViewer.search(q)", "Member 399") == [iri("person/p399")]

@@ -121,7 +121,12 @@ def to_dot(g: nx.MultiDiGraph) -> str:
         if unit:
             out.append("}")
     out += loose
-    out += [_edge_line(a, b, d) for a, b, _, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))]
+    # Parallel edges that read the same (two sources making one claim) are drawn once, "×2".
+    drawn: dict[tuple[str, str, str, str], list[dict]] = defaultdict(list)
+    for a, b, _, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        drawn[(a, b, str(d.get("kind")), str(d.get("label", "")))].append(d)
+    for (a, b, _, label), same in drawn.items():
+        out.append(_edge_line(a, b, {**same[0], "label": label + (f" (×{len(same)})" if len(same) > 1 else "")}))
     out.append("}")
     return "\n".join(out) + "\n"
 
