@@ -58,11 +58,10 @@ NAMING_PROPERTIES = [DPRK + "candidate", DPRK + "post", ORG + "organization", DP
 #: How a property's edges are drawn (others: "structure" for organs, "relation" otherwise).
 EDGE_KIND_OF = {SOURCE: "source", DPRK + "electedBy": "de jure", DPRK + "guides": "guides",
                 ORG + "member": "holder", DPRK + "post": "holder"}
-#: When a view date is given, as of which date holders are shown (default: today).
-VIEWS = ("full", "dual-power", "hierarchy", "person", "elections")
 
 
 def today() -> str:
+    """The default "as of" date: holders and organs are shown as they stand today."""
     return dt.date.today().isoformat()
 
 
@@ -602,6 +601,7 @@ def _disagreements(g: nx.MultiDiGraph, model: Model, election: str, results: lis
 VIEW_FUNCTIONS: dict[str, Callable[[Model, ViewOptions], nx.MultiDiGraph]] = {
     "full": full, "dual-power": dual_power, "hierarchy": hierarchy, "person": person, "elections": elections,
 }
+VIEWS = tuple(VIEW_FUNCTIONS)
 #: Which options each view reads; others are refused rather than silently ignored.
 VIEW_OPTIONS = {"full": set(), "dual-power": {"unit", "as_of"}, "hierarchy": {"as_of"},
                 "person": {"person"}, "elections": {"as_of"}}
