@@ -16,7 +16,8 @@ import pytest
 from dprk_kg import export
 from export_support import fixture_store, iri
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = (os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+            or "/usr/bin/chromium")
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 if not Path(CHROMIUM).exists() and os.environ.get("CI") != "true":
