@@ -201,3 +201,17 @@ def test_results_about_different_assemblies_do_not_disagree():
     assert pairs == {(iri("result/2019-county"), iri("result/2019-county-other")),
                      (iri("result/local-2015-one"), iri("result/local-2015-two"))}
     assert "county people's assembly" in g.nodes[iri("election/local-2019")]["disputed"]
+
+
+def test_hierarchy_names_each_organ_as_it_was_called_on_the_date():
+    store = fixture_store("dual.ttl", extra="""
+        <https://w3id.org/dprk-kg/id/name/cc-old> a dprk:NameUse ; rdfs:label "Old Committee"@en , "옛 위원회"@ko ;
+            dprk:nameOf <https://w3id.org/dprk-kg/id/org/wpk-cc> ;
+            dprk:startDate "1990-01-01"^^xsd:date ; dprk:endDate "2016-05-01"^^xsd:date .
+        <https://w3id.org/dprk-kg/id/name/cc-new> a dprk:NameUse ; rdfs:label "Central Committee"@en ;
+            dprk:nameOf <https://w3id.org/dprk-kg/id/org/wpk-cc> ; dprk:startDate "2016-05-01"^^xsd:date .""")
+    before = views.build_view(store, "hierarchy", as_of="2010-01-01").nodes[iri("org/wpk-cc")]
+    assert (before["label"], before["label_ko"], before["label_current"]) == ("Old Committee", "옛 위원회", "Central Committee")
+    on_the_day = views.build_view(store, "hierarchy", as_of="2016-05-01").nodes[iri("org/wpk-cc")]
+    assert on_the_day["label"] == "Central Committee"
+    assert "label_current" not in views.build_view(store, "hierarchy", as_of="1980-01-01").nodes[iri("org/wpk-cc")]

@@ -422,6 +422,7 @@ def dual_power(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
     g = new_graph("dual-power", as_of=as_of, unit=model.name(units[0]) if opts.unit else "")
     for unit in units:
         _unit_chains(g, model, unit, as_of)
+    names_as_of(g, model, as_of)
     return g
 
 
@@ -499,6 +500,25 @@ def _authority(g: nx.MultiDiGraph, model: Model, unit: str, posts: list[str]) ->
                                  **{k: facts[k] for k in ("quote", "sources") if k in facts})
 
 
+def names_as_of(g: nx.MultiDiGraph, model: Model, as_of: str) -> None:
+    """Label each node by the name it bore on ``as_of`` (its dprk:NameUse then), keeping
+    the usual label as ``label_current``: the Secretariat reads "Executive Policy Bureau" in
+    2018. Where two names touch on the day of a renaming, the newer one wins."""
+    for node, data in g.nodes(data=True):
+        uses = [u for u in model.subjects(DPRK + "nameOf", node)
+                if (model.first(u, DPRK + "startDate") or "") <= as_of
+                and (model.first(u, DPRK + "endDate") or "9999") >= as_of]
+        if not uses:
+            continue
+        use = max(uses, key=lambda u: model.first(u, DPRK + "startDate") or "")
+        data["label_current"] = data.get("label", "")
+        for lang in ("en", "ko"):
+            name = model.label(use, lang)
+            if name:
+                data[f"label_{lang}"] = name
+        data["label"] = model.label(use) or data["label"]
+
+
 def _exists_on(model: Model, organ: str, as_of: str) -> bool:
     """False when a dated dprk:Founding comes after ``as_of`` or a dprk:Dissolution before it."""
     for event in model.subjects(ORG + "resultingOrganization", organ):
@@ -530,6 +550,7 @@ def hierarchy(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
         elects = "electedBy" in relation
         add_edge(g, model, parent, child, relation, kind="de jure" if elects else "structure",
                  label="elects" if elects else "has sub-organization")
+    names_as_of(g, model, as_of)
     return g
 
 
