@@ -38,10 +38,11 @@ import pyoxigraph as ox
 from dprk_kg import build as builder
 from dprk_kg import namespaces
 from dprk_kg.errors import UserError
-from dprk_kg.names import judgements_file
 from dprk_kg.parse import Batch, expand_iri, read_files
 from dprk_kg.store import EmbeddedStore, Store
-from dprk_kg.validate import Report, Shapes, load_shapes, validate_batch
+from dprk_kg.names import NameIndex, judgements_file
+from dprk_kg.validate import (Report, Shapes, load_shapes, name_index_for, refresh_name_index,
+                              validate_batch)
 
 XSD = namespaces.PREFIXES["xsd"]
 DCTERMS = namespaces.PREFIXES["dcterms"]
@@ -134,15 +135,19 @@ def add(kg: Any, paths: Iterable[Path], *, source: str | None = None, fmt: str |
         with builder.write_lock(store_dir):
             return _commit_add(kg.store, store_dir, batch, paths, source, rules)
     with writable(store_dir) as store:
-        outcome = _commit_add(store, store_dir, batch, paths, source, rules)
+        names = name_index_for(store_dir, store)
+        outcome = _commit_add(store, store_dir, batch, paths, source, rules, names)
         if outcome.batch is not None:
             builder.record_inputs(store_dir)
+            if names is not None:  # keep the cache valid rather than rebuild it next time
+                refresh_name_index(store_dir, store, names, {t.subject for t in batch.triples})
         return outcome
 
 
 def _commit_add(store: Store, store_dir: Path, batch: Batch, paths: list[Path],
-                source: str | None, shapes: Shapes) -> Outcome:
-    report = validate_batch(store, batch, shapes=shapes, judgements=judgements_file(store_dir))
+                source: str | None, shapes: Shapes, names: NameIndex | None = None) -> Outcome:
+    report = validate_batch(store, batch, shapes=shapes, judgements=judgements_file(store_dir),
+                            name_index=names)
     if not report.conforms:
         return Outcome(report, None)
     batch_id = new_batch_id(paths)
@@ -190,16 +195,23 @@ def write_atomically(path: Path, data: bytes) -> None:
     A failure at any step removes the temporary file, so no partial file is ever left.
     """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    renamed = False
     try:
         with open(tmp, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+        renamed = True
+        _fsync_dir(path.parent)
+    except BaseException as e:
         tmp.unlink(missing_ok=True)
+        if renamed:  # not durable yet, and the index was not touched: take it back
+            path.unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise UserError(f"cannot write the batch file: {e.strerror or e}; nothing was "
+                            "added", file=str(path)) from e
         raise
-    _fsync_dir(path.parent)
 
 
 def _fsync_dir(folder: Path) -> None:

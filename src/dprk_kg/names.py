@@ -31,11 +31,15 @@ False
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -56,7 +60,7 @@ _FOLDS = [
     (r"tch", "c"), (r"ch", "c"), (r"j", "c"), (r"sh", "s"),
     (r"ph", "p"), (r"th", "t"), (r"kh", "k"),
     (r"g", "k"), (r"d", "t"), (r"b", "p"), (r"l", "r"), (r"w(?=[ou])", ""),
-    (r"(.)\1", r"\1"),
+    (r"(.)\1+", r"\1"),
 ]
 
 
@@ -103,6 +107,42 @@ def name_key(name: str) -> str:
     for pattern, replacement in _FOLDS:
         key = re.sub(pattern, replacement, key)
     return key
+
+
+#: For each consonant of a key, the spellings that fold to it (see _FOLDS).
+_UNFOLD = {"k": "(?:[kg]h?)+", "c": "(?:t?ch?|j)+", "s": "(?:sh?)+", "p": "(?:[pb]h?)+",
+           "t": "(?:[td]h?)+", "r": "[rln]+"}
+#: Vowels, and the letters the rules drop (initial r/l/n, the w of wo/wu, the r of Park, the
+#: y of Yi, the h of kh/rhee): a key's vowels are matched loosely as one zone of these.
+_ZONE = "[aeiouwyrlnhŏŭǒǔōū]*"
+#: What :func:`bare` keeps of a name, as a regex character class (for SPARQL's REPLACE too).
+NOT_KEPT = "[^a-z0-9ŏŭǒǔōū]"
+
+
+def bare(name: str) -> str:
+    """A name lower-cased with only letters, digits and the breves/carons of romanization kept.
+
+    SPARQL computes the same with ``REPLACE(LCASE(?name), NOT_KEPT, "")``, so that
+    :func:`name_pattern` can be tried by the store.
+    """
+    return re.sub(NOT_KEPT, "", name.lower())
+
+
+def name_pattern(key: str) -> str:
+    """A regular expression matching the :func:`bare` form of every Latin spelling with ``key``.
+
+    It may match more (the key is checked again after); it never matches less: vowels fold
+    into each other across syllables (Choe-ok → chook → chuk), so only the key's consonants
+    are kept, each with every spelling that folds to it, and the vowels between them are
+    matched loosely. Plain enough for any SPARQL engine's REGEX.
+
+    >>> import re
+    >>> all(re.fullmatch(name_pattern(name_key("Kim Jong Un")), bare(n))
+    ...     for n in ["Kim Jong-un", "KIM JŎNG-ŬN", "Gim Jeong-eun"])
+    True
+    """
+    consonants = [_UNFOLD.get(c, re.escape(c) + "+") for c in key if c not in "aeiouwy"]
+    return "^" + _ZONE + _ZONE.join(consonants) + _ZONE + "$"
 
 
 @dataclass(frozen=True)
@@ -154,3 +194,71 @@ def likely_duplicates(names_new: dict[str, set[str]], names_existing: dict[str, 
                 if other != node and frozenset((node, other)) not in judged:
                     found.setdefault((node, other), LikelyDuplicate(node, name, other, other_name))
     return sorted(found.values(), key=lambda d: (d.new, d.existing))
+
+
+#: One named node: (IRI, name, its rdf:types).
+Entry = tuple[str, str, tuple[str, ...]]
+
+
+class NameIndex:
+    """The name keys of every named node in a store, cached in ``<store>/name-keys.sqlite``.
+
+    Why a cache: finding existing names that match a new one means folding every name in the
+    graph (90,000 at a million triples: seconds), which no SPARQL index can do. The cache is
+    an SQLite table indexed on the key, so a lookup reads a few rows; it is stamped with the
+    store's build manifest, rebuilt when the stamp no longer matches, and extended in place
+    by ``add`` so that adding does not invalidate it. Deleting it is always safe.
+    """
+
+    def __init__(self, connection: Any, stamp: str) -> None:
+        self.db, self.stamp = connection, stamp
+
+    @staticmethod
+    def file(store_dir: Path) -> Path:
+        return Path(store_dir) / "name-keys.sqlite"
+
+    @classmethod
+    def load(cls, store_dir: Path, stamp: str, scan: Callable[[], Iterable[Entry]]) -> NameIndex:
+        """The cached index if its stamp matches, else one rebuilt from ``scan``."""
+        import sqlite3
+
+        path = cls.file(store_dir)
+        try:
+            db = sqlite3.connect(path)
+            found = db.execute("SELECT value FROM meta WHERE name = 'stamp'").fetchone()
+            if found and found[0] == stamp:
+                return cls(db, stamp)
+            db.close()
+        except sqlite3.Error:
+            pass
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+        tmp.unlink(missing_ok=True)
+        db = sqlite3.connect(tmp)
+        db.executescript("CREATE TABLE names (key TEXT, iri TEXT, name TEXT, types TEXT);"
+                         "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);")
+        index = cls(db, stamp)
+        index.extend(scan())
+        db.execute("CREATE INDEX by_key ON names (key)")
+        db.commit()
+        db.close()
+        os.replace(tmp, path)  # readers see the old cache or the new one, whole
+        return cls(sqlite3.connect(path), stamp)
+
+    def lookup(self, key: str) -> list[Entry]:
+        rows = self.db.execute("SELECT iri, name, types FROM names WHERE key = ?", (key,))
+        return [(iri, name, tuple(json.loads(types))) for iri, name, types in rows]
+
+    def extend(self, entries: Iterable[Entry]) -> None:
+        """Add entries and stamp the cache with :attr:`stamp` (one transaction)."""
+        with self.db:
+            self.db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)",
+                                ((name_key(n), i, n, json.dumps(list(t))) for i, n, t in entries))
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (self.stamp,))
+
+
+def stamp_of(manifest: Path) -> str:
+    """What a cache derived from the store must match: the store's build manifest."""
+    try:
+        return hashlib.sha256(str(manifest).encode() + manifest.read_bytes()).hexdigest()
+    except OSError:
+        return ""

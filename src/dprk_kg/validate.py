@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -40,7 +41,8 @@ import pyoxigraph as ox
 
 from dprk_kg import namespaces, resources
 from dprk_kg.errors import UserError
-from dprk_kg.names import NAME_PREDICATES, likely_duplicates, read_judgements
+from dprk_kg.names import (NAME_PREDICATES, NameIndex, bare, likely_duplicates, name_key,
+                           name_pattern, read_judgements, stamp_of)
 from dprk_kg.parse import Batch
 from dprk_kg.store import Store
 
@@ -68,10 +70,27 @@ class Reach:
 
 
 @dataclass
+class SparqlCheck:
+    """One ``sh:sparql`` constraint of a targeted shape, run by pyoxigraph instead of pyshacl.
+
+    pyshacl re-parses the SELECT for every focus node with rdflib's (slow) parser; pyoxigraph
+    parses it once and runs it with ``$this`` pre-bound, as SHACL-SPARQL specifies.
+    """
+
+    shape: Any
+    constraint: Any
+    query: str
+    targets: str  # a SPARQL pattern binding ?this to the shape's targets
+
+
+@dataclass
 class Shapes:
     """The shapes graph (rdflib) and what the validator derives from it."""
 
     graph: Any
+    #: The shapes without the sh:sparql constraints that :class:`SparqlCheck` runs.
+    core: Any
+    sparql: list[SparqlCheck]
     reach: Reach
     target_classes: set[str]
     target_subjects_of: set[str]
@@ -112,8 +131,48 @@ def load_shapes(path: Path | None = None) -> Shapes:
                                         (s, rdflib.RDF.type, rdflib.RDFS.Class) in graph or
                                         (s, rdflib.RDF.type, rdflib.OWL.Class) in graph}
     terms = {str(t) for triple in graph for t in triple if isinstance(t, rdflib.URIRef)}
-    return Shapes(graph, reach, classes, objects("targetSubjectsOf"),
+    core, checks = _split_sparql(graph)
+    return Shapes(graph, core, checks, reach, classes, objects("targetSubjectsOf"),
                   objects("targetObjectsOf"), objects("targetNode"), terms)
+
+
+def _split_sparql(graph: Any) -> tuple[Any, list[SparqlCheck]]:
+    """Take the sh:sparql constraints of targeted shapes out of the graph pyshacl gets."""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    core = rdflib.Graph()
+    for triple in graph:
+        core.add(triple)
+    checks = []
+    for shape, constraint in graph.subject_objects(sh.sparql):
+        targets = _target_pattern(graph, shape)
+        if targets is None or (constraint, sh.deactivated, rdflib.Literal(True)) in graph:
+            continue  # nested shapes get their focus from their parent: pyshacl runs those
+        prefixes = "".join(
+            f"PREFIX {g.value(d, sh.prefix)}: <{g.value(d, sh.namespace)}>\n"
+            for g in [graph] for decl in graph.objects(constraint, sh.prefixes)
+            for d in graph.objects(decl, sh.declare))
+        checks.append(SparqlCheck(shape, constraint,
+                                  prefixes + str(graph.value(constraint, sh.select)), targets))
+        core.remove((shape, sh.sparql, constraint))
+    return core, checks
+
+
+def _target_pattern(graph: Any, shape: Any) -> str | None:
+    """A SPARQL pattern binding ?this to the targets of ``shape``; None if it has none."""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    classes = list(graph.objects(shape, sh.targetClass))
+    if (shape, rdflib.RDF.type, rdflib.RDFS.Class) in graph or \
+            (shape, rdflib.RDF.type, rdflib.OWL.Class) in graph:
+        classes.append(shape)
+    parts = [f"{{ ?this a/<{SUBCLASS}>* <{c}> }}" for c in classes]
+    parts += [f"{{ VALUES ?this {{ {n.n3()} }} }}" for n in graph.objects(shape, sh.targetNode)]
+    parts += [f"{{ ?this <{p}> ?any }}" for p in graph.objects(shape, sh.targetSubjectsOf)]
+    parts += [f"{{ ?any <{p}> ?this }}" for p in graph.objects(shape, sh.targetObjectsOf)]
+    return " UNION ".join(parts) if parts else None
 
 
 _NESTING = ("node", "qualifiedValueShape", "not")
@@ -409,8 +468,13 @@ def _ontology(store: Store) -> list[ox.Triple]:
 # -- validation -------------------------------------------------------------------------------
 
 def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
-                   removed: Iterable[ox.Triple] = (), judgements: Path | None = None) -> Report:
-    """Check ``batch`` (to add) and ``removed`` (to take away) against ``store``; change nothing."""
+                   removed: Iterable[ox.Triple] = (), judgements: Path | None = None,
+                   name_index: NameIndex | None = None) -> Report:
+    """Check ``batch`` (to add) and ``removed`` (to take away) against ``store``; change nothing.
+
+    ``name_index`` (the store's cached name keys) makes the likely-duplicate check a lookup;
+    without it the store is searched.
+    """
     shapes = shapes or load_shapes()
     ontology = _ontology(store)
     vocabulary = {t.subject.value for t in ontology if isinstance(t.subject, ox.NamedNode)}
@@ -434,14 +498,15 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
 
     problems = _unknown_terms(batch, vocabulary | shapes.terms, ontology)
     problems += _uncovered(batch, shapes, ontology, union)
-    problems += _duplicates(store, batch, judgements)
+    problems += _duplicates(store, batch, judgements, name_index)
     report_graph = None
     targets = [_rdflib_term(n) for n in focus if not isinstance(n, ox.Literal)]
     if targets:
         from pyshacl import validate
 
-        _, report_graph, _ = validate(data, shacl_graph=shapes.graph, inference="none",
+        _, report_graph, _ = validate(data, shacl_graph=shapes.core, inference="none",
                                       focus_nodes=targets, allow_warnings=True, advanced=True)
+        _run_sparql(shapes, ontology + triples, focus, report_graph)
         problems += _shacl_problems(report_graph, data, shapes.graph, batch)
     problems.sort(key=lambda p: ({"violation": 0, "warning": 1}.get(p.severity, 2),
                                  p.file or "~", p.line or 0, p.node, p.path or ""))
@@ -455,8 +520,33 @@ def validate(kg: Any, paths: Iterable[Path], *, fmt: str | None = None,
     from dprk_kg.parse import read_files
 
     batch = read_files(paths, fmt, progress=progress)
-    return validate_batch(kg.store, batch, shapes=load_shapes(shapes),
-                          judgements=judgements_file(kg.store_dir))
+    rules = load_shapes(shapes)
+    names = None if kg.remote else name_index_for(kg.store_dir, kg.store)
+    return validate_batch(kg.store, batch, shapes=rules,
+                          judgements=judgements_file(kg.store_dir), name_index=names)
+
+
+def name_index_for(store_dir: Path, store: Store) -> NameIndex | None:
+    """The cached name keys of the embedded store in ``store_dir`` (built if stale)."""
+    from dprk_kg.build import current_index
+
+    index = current_index(Path(store_dir))
+    if index is None:
+        return None
+    stamp = stamp_of(index.with_name(index.name + ".json"))  # the build's manifest
+    return NameIndex.load(Path(store_dir), stamp, lambda: named_nodes(store))
+
+
+def refresh_name_index(store_dir: Path, store: Store, names: NameIndex,
+                       subjects: Iterable[ox.NamedNode]) -> None:
+    """After an add: the new nodes' names join the cache, stamped with the new manifest."""
+    from dprk_kg.build import current_index
+
+    index = current_index(Path(store_dir))
+    if index is None:
+        return
+    names.stamp = stamp_of(index.with_name(index.name + ".json"))
+    names.extend(named_nodes(store, subjects=subjects))
 
 
 def validate_store(store: Store, *, shapes: Shapes | None = None) -> Report:
@@ -469,6 +559,75 @@ def validate_store(store: Store, *, shapes: Shapes | None = None) -> Report:
                                   allow_warnings=True, advanced=True)
     problems = _shacl_problems(report_graph, data, shapes.graph, Batch())
     return Report(problems, -1, len(data), False, report_graph)
+
+
+def _skolem(term: Any) -> Any:
+    return ox.NamedNode(SKOLEM + term.value) if isinstance(term, ox.BlankNode) else term
+
+
+def _run_sparql(shapes: Shapes, triples: list[ox.Triple], focus: set, report: Any) -> None:
+    """Run each sh:sparql check once per focus node it targets, adding results to ``report``.
+
+    The results are written the way pyshacl writes them (focus, path, value, message with
+    ``{?var}`` filled in), so one reader turns every result into a :class:`Problem`.
+    """
+    import rdflib
+
+    if not shapes.sparql:
+        return
+    sh = rdflib.Namespace(SH)
+    mini = ox.Store()
+    mini.extend(ox.Quad(_skolem(t.subject), t.predicate, _skolem(t.object)) for t in triples)
+    nodes = " ".join(str(_skolem(n)) for n in focus if not isinstance(n, ox.Literal))
+    g = shapes.graph
+    for check in shapes.sparql:
+        found = mini.query(f"SELECT DISTINCT ?this WHERE {{ VALUES ?this {{ {nodes} }} "
+                           f"{check.targets} }}")
+        path = g.value(check.shape, sh.path)
+        severity = g.value(check.shape, sh.severity) or sh.Violation
+        messages = list(g.objects(check.constraint, sh.message)) or \
+            list(g.objects(check.shape, sh.message))
+        for row in list(found):
+            this = row["this"]
+            try:
+                rows = mini.query(check.query, substitutions={ox.Variable("this"): this})
+            except SyntaxError as e:
+                raise UserError(f"a sh:sparql constraint of the shapes does not parse: {e}") from e
+            seen = set()
+            for r in rows:
+                bound = {v.value: r[v] for v in rows.variables if r[v] is not None}
+                if "failure" in bound:
+                    raise UserError("a sh:sparql constraint of the shapes failed (?failure)")
+                t, p, v = bound.pop("this", None), bound.pop("path", None), bound.pop("value", None)
+                if t is None and p is None and v is None:
+                    continue
+                key = (t, p, v, tuple(sorted(bound.items(), key=str)))
+                if key in seen:
+                    continue
+                seen.add(key)
+                value = v if v is not None else (None if path is not None else this)
+                result = rdflib.BNode()
+                report.add((result, rdflib.RDF.type, sh.ValidationResult))
+                report.add((result, sh.focusNode, _rdflib_term(t or this)))
+                report.add((result, sh.resultSeverity, severity))
+                report.add((result, sh.sourceShape, check.shape))
+                report.add((result, sh.sourceConstraint, check.constraint))
+                report.add((result, sh.sourceConstraintComponent, sh.SPARQLConstraintComponent))
+                if p is not None or path is not None:
+                    report.add((result, sh.resultPath, _rdflib_term(p) if p is not None else path))
+                if value is not None:
+                    report.add((result, sh.value, _rdflib_term(value)))
+                names = {"this": t or this, "value": value, "path": p, **bound}
+                for m in messages:
+                    text = str(m)
+                    for var, val in names.items():
+                        if val is not None:
+                            text = re.sub(f"{{[?$]{var}}}", str(_rdflib_term(val)), text)
+                    report.add((result, sh.resultMessage, rdflib.Literal(text, lang=m.language)))
+                report.set((next(report.subjects(rdflib.RDF.type, sh.ValidationReport)),
+                            sh.conforms, rdflib.Literal(False)))
+                report.add((next(report.subjects(rdflib.RDF.type, sh.ValidationReport)),
+                            sh.result, result))
 
 
 def _rdflib_term(term: Any) -> Any:
@@ -731,7 +890,36 @@ def _uncovered(batch: Batch, shapes: Shapes, ontology: list[ox.Triple], union: _
     return out
 
 
-def _duplicates(store: Store, batch: Batch, judgements: Path | None) -> list[Problem]:
+def named_nodes(store: Store, types: Iterable[str] | None = None, names: Iterable[str] = (),
+                subjects: Iterable[ox.NamedNode] | None = None
+                ) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(IRI, name, types) of the named nodes of ``store``: all, ``subjects``, or those of
+    ``types`` whose names could match ``names`` (a regular expression per name key, or the
+    same text)."""
+    preds = " ".join(f"<{p}>" for p in NAME_PREDICATES)
+    where = f"VALUES ?p {{ {preds} }} ?s ?p ?name ; a ?type . FILTER(isIRI(?s)) "
+    if subjects is not None:
+        iris = [s for s in subjects if isinstance(s, ox.NamedNode)]
+        if not iris:
+            return []
+        where = f"VALUES ?s {{ {_values(iris)} }} {where}"
+    wanted = None
+    if types is not None:
+        # A regular expression per key picks the candidates cheaply; keys are compared later.
+        names = set(names)
+        keys = {k for k in map(name_key, names) if k}
+        pattern = re.compile("|".join(sorted(map(name_pattern, keys))) or "^$")
+        wanted = lambda name: name in names or pattern.match(bare(name))  # noqa: E731
+        where = f"VALUES ?wanted {{ {_values(ox.NamedNode(c) for c in types)} }} ?s a ?wanted . {where}"
+    found: dict[tuple[str, str], set[str]] = {}
+    for row in store.select(f"SELECT DISTINCT ?s ?name ?type WHERE {{ {where} }}").rows:
+        if wanted is None or wanted(row["name"].value):
+            found.setdefault((row["s"].value, row["name"].value), set()).add(row["type"].value)
+    return [(s, n, tuple(sorted(t))) for (s, n), t in found.items()]
+
+
+def _duplicates(store: Store, batch: Batch, judgements: Path | None,
+                name_index: NameIndex | None) -> list[Problem]:
     """New entities whose names match existing ones under romanization variants (warnings)."""
     names_new: dict[str, set[str]] = {}
     types: set[str] = set()
@@ -750,13 +938,14 @@ def _duplicates(store: Store, batch: Batch, judgements: Path | None) -> list[Pro
             types.add(t.object.value)
     if not names_new or not types:
         return []
-    preds = " ".join(f"<{p}>" for p in NAME_PREDICATES)
-    rows = store.select(
-        f"SELECT ?s ?name WHERE {{ VALUES ?type {{ {_values(ox.NamedNode(c) for c in types)} }} "
-        f"VALUES ?p {{ {preds} }} ?s a ?type ; ?p ?name . FILTER(isIRI(?s)) }}").rows
+    if name_index is not None:
+        entries = [e for ns in names_new.values() for n in ns for e in name_index.lookup(name_key(n))
+                   if set(e[2]) & types]
+    else:
+        entries = named_nodes(store, types, (n for ns in names_new.values() for n in ns))
     names_existing: dict[str, set[str]] = {}
-    for row in rows:
-        names_existing.setdefault(row["s"].value, set()).add(row["name"].value)
+    for iri, name, _ in entries:
+        names_existing.setdefault(iri, set()).add(name)
     judged = read_judgements(judgements, batch.triples)
     out = []
     for d in likely_duplicates(names_new, names_existing, judged):
