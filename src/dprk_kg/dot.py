@@ -76,12 +76,13 @@ def _heading(g: nx.MultiDiGraph) -> str:
     for name in edges:
         e = palette.EDGE_KINDS.get(name, palette.EDGE_KINDS["relation"])
         cells.append(f'<TD><FONT COLOR="{e.color}">{stroke.get(e.style, "━━━")}</FONT></TD><TD ALIGN="LEFT">{html.escape(name)}  </TD>')
-    title = f'<TR><TD COLSPAN="{2 * len(cells) or 1}"><FONT POINT-SIZE="22">{html.escape(_title(g))}</FONT></TD></TR>'
+    top = f'<TR><TD COLSPAN="{2 * len(cells) or 1}"><FONT POINT-SIZE="22">{html.escape(title(g))}</FONT></TD></TR>'
     legend = f'<TR>{"".join(cells)}</TR>' if cells else ""
-    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">{title}{legend}</TABLE>>'
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">{top}{legend}</TABLE>>'
 
 
-def _title(g: nx.MultiDiGraph) -> str:
+def title(g: nx.MultiDiGraph) -> str:
+    """What the picture shows: "dprk-kg: dual-power view · South Hamgyong · as of 2024-06-01"."""
     info = g.graph
     parts = [f"dprk-kg: {info.get('view', '')} view"]
     parts += [str(info[k]) for k in ("unit", "person") if info.get(k)]

@@ -124,7 +124,7 @@ def html_page(g: nx.MultiDiGraph) -> str:
     """One self-contained page: the viewer's CSS and JS inline, the graph as JSON data."""
     payload = {
         "graph": cytoscape_json(g),
-        "title": dot._title(g),
+        "title": dot.title(g),
         "collapsed": g.number_of_nodes() > COLLAPSE_THRESHOLD,
         "nodeKinds": {k.name: {"fill": k.fill} for k in palette.KINDS_BY_NAME.values()},
         "edgeKinds": {e.name: {"color": e.color, "style": e.style, "width": e.width}

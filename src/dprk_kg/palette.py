@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DPRK = "https://w3id.org/dprk-kg/ontology#"
-ORG = "http://www.w3.org/ns/org#"
-FOAF = "http://xmlns.com/foaf/0.1/"
+from dprk_kg.namespaces import DPRK, PREFIXES
+
+ORG, FOAF = PREFIXES["org"], PREFIXES["foaf"]
 
 
 @dataclass(frozen=True)
