@@ -172,6 +172,34 @@ def test_dual_power_names_the_party_secretary_as_de_facto(kg):
     assert KG + "person/andrei-lankov" in {r["de_facto_claimant"] for r in rows}
 
 
+def test_dual_power_covers_every_first_level_unit_with_both_posts(kg):
+    rows = kg.query("dual-power")
+    units = {r["unit"] for r in rows}
+    assert {KG + f"unit/{u}" for u in ("pyongyang", "rason", "nampo", "south-hamgyong")} <= units
+    assert len(units) >= 12
+    for row in rows:
+        assert row["state_post"] and row["party_post"], row
+
+
+@pytest.mark.parametrize("date, secretary, status", [
+    ("2019-07-21", "kim-song-il", DPRK + "Ended"),   # the day Kim Jong Un voted there
+    ("2021-01-01", "ri-jong-nam", DPRK + "Current"),
+])
+def test_dual_power_south_hamgyong_secretary_on_a_date(kg, date, secretary, status):
+    rows = kg.query("dual-power", unit=KG + "unit/south-hamgyong", date=date)
+    assert {(r.get("party_holder"), r.get("party_status")) for r in rows} == {(KG + f"person/{secretary}", status)}
+
+
+def test_chain_of_command_reaches_the_party_and_the_cabinet(kg):
+    rows = kg.query("chain-of-command", unit=KG + "unit/south-hamgyong")
+    party = [r["organ"] for r in sorted(rows, key=lambda r: r["depth"]) if r["side"] == "party"]
+    state = [r["organ"] for r in sorted(rows, key=lambda r: r["depth"]) if r["side"] == "state"]
+    assert party == [KG + "organization/south-hamgyong-party-committee",
+                     KG + "organization/wpk-central-committee", KG + "organization/wpk"]
+    assert state == [KG + "organization/south-hamgyong-peoples-committee", KG + "organization/cabinet"]
+    assert all(r["sources"] for r in rows)
+
+
 def test_election_timeline_is_in_date_order_with_both_2015_figures(kg):
     rows = kg.query("election-timeline")
     dates = [r["date"] for r in rows]
