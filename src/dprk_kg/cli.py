@@ -22,7 +22,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dprk_kg import api
+from dprk_kg import api, namespaces
 from dprk_kg.errors import UserError
 
 app = typer.Typer(
@@ -198,8 +198,7 @@ def stats(fmt: Annotated[ListFormat, typer.Option("--format", help="Output forma
         return
     lines = [f"store    {numbers['store']}", f"triples  {numbers['triples']}",
              f"sources  {numbers['sources']}", f"batches  {len(numbers['batches'])}", "named graphs:"]
-    lines += [f"  {n:>8}  {curie(g) if not g.startswith('https://w3id.org/dprk-kg/graph/') else g.rsplit('graph/', 1)[1]}"
-              for g, n in numbers["graphs"].items()]
+    lines += [f"  {n:>8}  {g.removeprefix(namespaces.GRAPH)}" for g, n in numbers["graphs"].items()]
     lines.append("entities per class:")
     lines += [f"  {n:>8}  {curie(c)}" for c, n in numbers["classes"].items()]
     emit("\n".join(lines))
