@@ -210,3 +210,22 @@ def test_the_generated_pool_reaches_violations_of_every_kind():
     assert any("xsd:date" in m for m in components)
     assert any("org:member" in m for m in components)  # through ^dprk:post from the post
     assert SHAPES.exists() and BASE.exists()
+
+
+@pytest.mark.slow
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(triples, min_size=1, max_size=10, unique=True))
+def test_with_the_project_shapes_incremental_finds_every_new_problem_and_no_other(batch_triples):
+    """The project's shapes (SPARQL rules with variable predicates included): what the batch
+    breaks is all reported, and nothing is reported that a full validation would not."""
+    project = load_shapes()
+    text = PREFIXES + "\n".join(f"{s} {p} {o} ." for s, p, o in batch_triples)
+    batch = read_text(text, "turtle", name="gen.ttl")
+    try:
+        incremental = shacl_keys(validate_batch(memory_store(), batch, shapes=project).problems)
+    except UserError as e:
+        assert "no SHACL shape applies" in str(e)
+        return
+    before = shacl_keys(validate_store(memory_store(), shapes=project).problems)
+    after = shacl_keys(validate_store(memory_store(batch.triples), shapes=project).problems)
+    assert after - before <= incremental <= after

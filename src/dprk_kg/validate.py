@@ -65,7 +65,9 @@ class Reach:
 
     forward: set[str] = field(default_factory=set)
     inverse: set[str] = field(default_factory=set)
-    any_predicate: bool = False
+    #: A variable predicate (``$this ?p ?o``) reads every predicate, that way only.
+    any_forward: bool = False
+    any_inverse: bool = False
     depth: int | None = 0
 
 
@@ -256,7 +258,8 @@ def _sparql_depth(g: Any, constraint: Any, reach: Reach) -> int | None:
     def collect(node: Any) -> None:
         if isinstance(node, Mapping):
             if "triples" in node and isinstance(node["triples"], list):
-                patterns.extend(node["triples"])
+                patterns.extend(t for t in node["triples"]
+                                if isinstance(t, tuple) and len(t) == 3)
             for value in node.values():
                 collect(value)
         elif isinstance(node, (list, tuple)):
@@ -309,7 +312,10 @@ def _sparql_path(p: Any, reach: Reach, *, inverse: bool) -> int | None:
     if isinstance(p, paths.MulPath):
         steps = _sparql_path(p.path, reach, inverse=inverse)
         return steps if steps == 0 or p.mod == paths.ZeroOrOne else None
-    reach.any_predicate = True  # a variable or a negated property set: any predicate
+    if inverse:  # a variable or a negated property set: any predicate
+        reach.any_inverse = True
+    else:
+        reach.any_forward = True
     return 1
 
 
@@ -329,6 +335,8 @@ class Problem:
     rule: str | None = None
     file: str | None = None
     line: int | None = None
+    #: The term an unknown-term problem is about (as a CURIE).
+    term: str | None = None
 
     def text(self) -> str:
         where = f"{self.file}:{self.line}: " if self.file and self.line else (
@@ -481,8 +489,8 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     removed = set(removed)
     union = _Union(store, batch.triples, removed)
     reach = shapes.reach
-    fwd = None if reach.any_predicate else reach.forward | {RDF_TYPE}
-    inv = None if reach.any_predicate else set(reach.inverse)
+    fwd = None if reach.any_forward else reach.forward | {RDF_TYPE}
+    inv = None if reach.any_inverse else set(reach.inverse)
     changed = batch.triples + list(removed)
     seeds = {t.subject for t in changed} | {t.object for t in changed
                                            if inv is None or t.predicate.value in inv}
@@ -508,6 +516,7 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
                                       focus_nodes=targets, allow_warnings=True, advanced=True)
         _run_sparql(shapes, ontology + triples, focus, report_graph)
         problems += _shacl_problems(report_graph, data, shapes.graph, batch)
+    problems = _merge_hints(problems)
     problems.sort(key=lambda p: ({"violation": 0, "warning": 1}.get(p.severity, 2),
                                  p.file or "~", p.line or 0, p.node, p.path or ""))
     return Report(problems, len(targets), len(triples), reach.depth is not None, report_graph)
@@ -836,9 +845,21 @@ def _unknown_terms(batch: Batch, known: set[str], ontology: list[ox.Triple]) -> 
                 if isinstance(t.subject, ox.NamedNode) else "a blank node", None,
                 f"unknown term {curie(iri)}: " + ("the ontology does not define it" if ours
                                                   else "not a term the project uses"),
-                hint=hint, rule="unknown-term",
+                hint=hint, rule="unknown-term", term=curie(iri),
                 file=place[0] if place else None, line=place[1] if place else None))
     return out
+
+
+def _merge_hints(problems: list[Problem]) -> list[Problem]:
+    """One report per unknown term: where a shape caught it too, its hint joins that report."""
+    unknown = {(p.node, p.term): p for p in problems if p.rule == "unknown-term"}
+    merged = set()
+    for p in problems:
+        u = unknown.get((p.node, p.value))
+        if u is not None and p.rule != "unknown-term":
+            p.hint = p.hint or u.hint
+            merged.add((u.node, u.term))
+    return [p for p in problems if p.rule != "unknown-term" or (p.node, p.term) not in merged]
 
 
 def _uncovered(batch: Batch, shapes: Shapes, ontology: list[ox.Triple], union: _Union
