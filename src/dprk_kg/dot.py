@@ -126,8 +126,13 @@ def to_dot(g: nx.MultiDiGraph) -> str:
     drawn: dict[tuple[str, str, str, str], list[dict]] = defaultdict(list)
     for a, b, _, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         drawn[(a, b, str(d.get("kind")), str(d.get("label", "")))].append(d)
+    # A label that a node's outgoing edges repeat ("has sub-organization" to each of twelve
+    # committees) is written on the first of them only.
+    labelled: set[tuple[str, str]] = set()
     for (a, b, _, label), same in drawn.items():
-        out.append(_edge_line(a, b, {**same[0], "label": label + (f" (×{len(same)})" if len(same) > 1 else "")}))
+        text = label + (f" (×{len(same)})" if len(same) > 1 else "")
+        out.append(_edge_line(a, b, {**same[0], "label": "" if (a, text) in labelled else text}))
+        labelled.add((a, text))
     out.append("}")
     return "\n".join(out) + "\n"
 

@@ -534,15 +534,20 @@ def _exists_on(model: Model, organ: str, as_of: str) -> bool:
 
 def hierarchy(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
     """Party organs and state organs as two trees, from the centre down to the units
-    (org:subOrganizationOf, and dprk:electedBy for the state organs an assembly forms)."""
+    (org:subOrganizationOf, and dprk:electedBy for a state organ with no parent organ)."""
     as_of = opts.as_of or today()
     g = new_graph("hierarchy", as_of=as_of)
     organs = [o for c in (DPRK + "PartyOrgan", DPRK + "StateOrgan", DPRK + "PoliticalParty")
               for o in model.instances(c) if _exists_on(model, o, as_of)]
     links: list[tuple[str, str, str]] = []
     for organ in organs:
-        links += [(parent, organ, "^" + ORG + "subOrganizationOf") for parent in model.iris(organ, ORG + "subOrganizationOf")]
-        links += [(body, organ, "^" + DPRK + "electedBy") for body in model.iris(organ, DPRK + "electedBy")]
+        parents = model.iris(organ, ORG + "subOrganizationOf")
+        links += [(parent, organ, "^" + ORG + "subOrganizationOf") for parent in parents]
+        # The assembly that elects an organ places it in the tree only where nothing else does
+        # (the SPA and the Cabinet); a local committee hangs under the Cabinet, its own
+        # assembly is the dual-power view's business.
+        if not parents:
+            links += [(body, organ, "^" + DPRK + "electedBy") for body in model.iris(organ, DPRK + "electedBy")]
     alive = set(organs)
     links = [link for link in links if link[0] in alive]
     add_resources(g, model, {n for link in links for n in link[:2]}, edges=False)
