@@ -193,10 +193,12 @@ def make_plan(size: int, rng: random.Random) -> Plan:
     per_unit = (TRIPLES_PER_UNIT + 2 * HOLDINGS_PER_POST * TRIPLES_PER_HOLDING
                 + len(ELECTIONS) * TRIPLES_PER_SEAT)
     scale = min(1.0, size / (full_units * per_unit))
+    # Every first-level unit at any size from 25k triples; below, one of each kind (for tests).
+    tiny = size < 12 * 2 * per_unit
     units: list[Unit] = []
     number = 0
     for kind, count, children in FIRST_LEVEL:
-        for i in range(1, count + 1):
+        for i in range(1, (1 if tiny else count) + 1):
             number += 1
             top = Unit(f"{kind.lower()}-{i:02d}", kind, "ProvincialLevel", number, None)
             units.append(top)
@@ -280,7 +282,8 @@ def write_sources(w: Writer) -> None:
         w.node(syn(f"org/publisher-{slug}"), [
             (RDF_TYPE, d("Publisher")), (d("publisherKind"), d(kind)),
             (RDFS_LABEL, text(f"Synthetic publisher ({slug})", "en")),
-            (RDFS_COMMENT, text("Synthetic benchmark data: not a real publisher.", "en"))])
+            (RDFS_COMMENT, text("Synthetic benchmark data: not a real publisher.", "en")),
+            (dct("source"), source_iri("structure"))])
     docs = [("structure", "state-media", date(2024, 1, 1))]
     for when in ELECTIONS:
         docs += [(f"election-{when.year}-{slug}", slug, when + timedelta(days=2 + 5 * i))
@@ -343,8 +346,6 @@ def write_units(w: Writer, plan: Plan) -> None:
                  (ALT_LABEL, text(f"Hapsong {u.number}", "ko-Latn-x-mr")),
                  (d("divisionLevel"), d(u.level)), (dct("source"), src)]
         pairs.append((d("withinDivision"), u.parent.iri if u.parent else syn("unit/country")))
-        if u.first_level:
-            pairs.append((d("isoCode"), text(f"KP-S{u.number:02d}")))
         w.node(u.iri, pairs)
         prefix = organ_prefix(u)
         asm, pc, ppc = u.organ("assembly"), u.organ("peoples-committee"), u.organ("party-committee")
@@ -480,14 +481,15 @@ def generate(size: int, outputs: list[Path], seed: int = 1) -> int:
 
 
 def query_params(params: Iterable, size: int, seed: int = 1) -> dict[str, str]:
-    """Values, from the graph of this size, for a named query's required parameters
-    (``dprk_kg.catalog.Param``s) that have no default; optional ones stay unbound."""
+    """Values from the graph of this size for a named query's non-optional ``unit`` and
+    ``person`` parameters (``dprk_kg.catalog.Param``s), so that the query asks about
+    synthetic data rather than its default (a real unit). Optional ones (``?__name``) stay
+    unbound: dual-power then covers every first-level unit."""
     plan = make_plan(size, random.Random(seed))
     county = next(u for u in plan.units if u.kind == "County")
-    values = {"unit": county.iri.strip("<>"), "person": f"{SYN}person/{plan.holdings[0].person}",
-              "election": f"{SYN}election/local-2019", "date": "2019-07-21"}
+    values = {"unit": county.iri.strip("<>"), "person": f"{SYN}person/{plan.holdings[0].person}"}
     return {p.name: values[p.name] for p in params
-            if p.required and p.default is None and p.name in values}
+            if not p.variable.startswith("__") and p.name in values}
 
 
 # -- the validation batch --------------------------------------------------------------------
@@ -497,8 +499,11 @@ ERROR_KINDS = ["end-before-start", "overlapping-holders", "missing-source",
                "unknown-term", "wrong-datatype", "turnout-over-100"]
 
 
-def batch_facts(plan: Plan, rng: random.Random) -> Iterator[tuple[str, list[tuple[str, str]], str | None]]:
-    """(subject, triples, injected error or None) for a 100-triple batch on ``plan``'s graph.
+def batch_facts(plan: Plan, rng: random.Random
+                ) -> Iterator[tuple[str, list[tuple[str, str]], str | tuple[str, str] | None]]:
+    """(subject, triples, injected error) for a 100-triple batch on ``plan``'s graph.
+
+    The error is None, its kind, or (kind, the existing node it collides with).
 
     The valid holdings fall before the first holding of their post, so they overlap nothing;
     the overlapping one falls inside an existing ended holding: only the graph shows it.
@@ -536,7 +541,7 @@ def batch_facts(plan: Plan, rng: random.Random) -> Iterator[tuple[str, list[tupl
     inside = rng.choice(ended)
     overlap = Holding(syn("holding/batch-overlap"), inside.post, person,
                       inside.start + timedelta(days=30), inside.end, "Ended")
-    yield overlap.iri, holding_pairs(overlap, syn(f"person/{person}"), src), "overlapping-holders"
+    yield overlap.iri, holding_pairs(overlap, syn(f"person/{person}"), src), ("overlapping-holders", inside.iri)
     election = syn(f"election/local-{rng.choice(ELECTIONS).year}")
     for k, turnout in enumerate(["99.5", "100.4", "98.7"]):
         yield syn(f"result/batch-{k}"), [
@@ -557,7 +562,9 @@ def generate_batch(size: int, path: Path, seed: int = 1, batch_seed: int = 1) ->
     try:
         for subject, pairs, error in batch_facts(plan, rng):
             w.node(subject, pairs)
-            if error:
+            if isinstance(error, tuple):
+                errors.append({"kind": error[0], "node": subject.strip("<>"), "with": error[1].strip("<>")})
+            elif error:
                 errors.append({"kind": error, "node": subject.strip("<>")})
         # Pad with valid facts: alternative names of the batch's own source's publisher.
         pad = 100 - w.count

@@ -49,7 +49,7 @@ class Row:
 
     group: str
     measure: str
-    project: float | None = None  # seconds or MB
+    project: float | str | None = None  # seconds or MB, "timeout", or None (not measured)
     naive: float | str | None = None  # a number, "timeout", or None (not measured)
     unit: str = "s"
     note: str = ""
@@ -57,7 +57,7 @@ class Row:
 
     @property
     def ratio(self) -> float | None:
-        if isinstance(self.naive, (int, float)) and self.project:
+        if isinstance(self.naive, (int, float)) and isinstance(self.project, (int, float)) and self.project:
             return self.naive / self.project
         return None
 
@@ -153,7 +153,7 @@ class Benchmark:
 
     def add(self, row: Row) -> Row:
         self.rows.append(row)
-        print(f"  {row.group} / {row.measure}: project={fmt(row.project, row.unit)} "
+        print(f"  {row.group} / {row.measure}: project={fmt(row.project, row.unit, self.cap)} "
               f"naive={fmt(row.naive, row.unit, self.cap)} {row.note}", file=sys.stderr, flush=True)
         return row
 
@@ -179,8 +179,8 @@ class Benchmark:
     def build(self, project: Side, naive: Side) -> None:
         """The store built from the files (each input format) against rdflib's parse."""
         files = [*self.shipped_turtle(), str(self.ttl)]
-        naive.setup = [{"op": "parse", "files": files}]
         parsed = naive.call(self.cap, op="parse", files=files)
+        naive.setup = [{"op": "parse", "files": files}]  # replayed if the worker is restarted
         if parsed.ok:
             self.info["triples"] = parsed.ok["triples"]
         for data, label in [(self.ttl, "Turtle"), (self.nq, "N-Quads")]:
@@ -277,6 +277,25 @@ class Benchmark:
             if missed:
                 row.note += f" (missed: {', '.join(missed)})"
 
+    def _compare(self, label: str, mine: Answer, theirs: Answer) -> Row:
+        row = Row("validation", label, project=_value(mine, "seconds", self.cap),
+                  naive=_value(theirs, "seconds", self.cap))
+        notes = [a.problem for a in (mine, theirs) if a.problem]
+        if mine.ok and theirs.ok:
+            row.same = (mine.ok["conforms"] == theirs.ok["conforms"]
+                        and mine.ok["problems"] == theirs.ok["problems"])
+            verdict = "conforms" if mine.ok["conforms"] else "does not conform"
+            count = f"{len(mine.ok['problems'])} problems"
+            notes.append(f"same verdict ({verdict}) and problems ({count})" if row.same else
+                         f"DIFFERENT: dprk-kg {verdict}, {count}; pyshacl "
+                         f"{'conforms' if theirs.ok['conforms'] else 'does not conform'}, "
+                         f"{len(theirs.ok['problems'])} problems")
+        elif mine.ok:
+            notes.append(("conforms" if mine.ok["conforms"] else "does not conform")
+                         + f", {len(mine.ok['problems'])} problems")
+        row.note = "; ".join(notes)
+        return row
+
     def exports(self, project: Side) -> None:
         out = self.work / "exports"
         out.mkdir(exist_ok=True)
@@ -317,7 +336,7 @@ def _median(answer: Answer, cap: float) -> float | str | None:
     return median(answer.ok["times"]) if answer.ok else None
 
 
-def fmt(value: float | str | None, unit: str, cap: float | None = None) -> str:
+def fmt(value: float | str | None, unit: str, cap: float) -> str:
     if value is None:
         return "—"
     if value == "timeout":
@@ -331,8 +350,8 @@ def fmt(value: float | str | None, unit: str, cap: float | None = None) -> str:
 
 def ratio_text(row: Row, cap: float) -> str:
     if row.ratio is not None:
-        return f"{row.ratio:,.1f}×"
-    if row.naive == "timeout" and row.project:
+        return f"{row.ratio:,.1f}×" if row.ratio >= 1 else f"{row.ratio:.2g}×"
+    if row.naive == "timeout" and isinstance(row.project, (int, float)) and row.project:
         return f"> {cap / row.project:,.0f}×"
     return ""
 
@@ -348,6 +367,7 @@ def machine() -> dict[str, Any]:
             versions[package] = None
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return {"nproc": os.cpu_count(), "ram_gb": round(memory, 1), "python": platform.python_version(),
+            "load_average": os.getloadavg()[0],
             "platform": platform.platform(), "cpu": _cpu_model(), "packages": versions}
 
 
@@ -366,12 +386,14 @@ def table(bench: Benchmark) -> str:
     info = bench.info
     lines = [f"Size {bench.args.size:,} requested: {info.get('synthetic_triples', 0):,} synthetic triples, "
              f"{info.get('triples', 0):,} loaded with the ontology and base graph; cap {bench.cap:g} s. "
-             f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, "
+             f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, load average "
+             f"{info.get('load_average_at_start', 0):.1f} at the start and {m['load_average']:.1f} at the end, "
+             f"Python {m['python']}, "
              + ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v) + ".", "",
              "| step | measurement | dprk-kg | rdflib + pyshacl | naive ÷ dprk-kg | note |",
              "|---|---|---:|---:|---:|---|"]
     for r in bench.rows:
-        lines.append(f"| {r.group} | {r.measure} | {fmt(r.project, r.unit)} | "
+        lines.append(f"| {r.group} | {r.measure} | {fmt(r.project, r.unit, bench.cap)} | "
                      f"{fmt(r.naive, r.unit, bench.cap)} | {ratio_text(r, bench.cap)} | {r.note} |")
     return "\n".join(lines)
 
@@ -388,6 +410,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the generated data and the store go")
     args = parser.parse_args(argv)
     bench = Benchmark(args)
+    bench.info["load_average_at_start"] = os.getloadavg()[0]
     bench.run()
     print(table(bench))
     if args.json:

@@ -29,6 +29,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long",
                              "nonNegativeInteger", "positiveInteger", "short", "byte")}
 SH = "http://www.w3.org/ns/shacl#"
+GROUP_SEPARATOR = " | "
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -61,7 +62,9 @@ def canonical(kind: str, value: str, datatype: str | None, lang: str | None) -> 
     """One spelling for a term from either engine, so rows can be compared.
 
     Numbers compare by value ("1.0" and "1.00" are the same decimal), a plain literal is an
-    xsd:string, and blank nodes compare equal (their labels are engine-local).
+    xsd:string, blank nodes compare equal (their labels are engine-local), and the parts of a
+    GROUP_CONCAT (the named queries join with " | ") compare as a set: SPARQL leaves their
+    order to the engine.
     """
     if kind == "iri":
         return f"<{value}>"
@@ -74,6 +77,8 @@ def canonical(kind: str, value: str, datatype: str | None, lang: str | None) -> 
             return f"{Decimal(value).normalize()}^^number"
         except InvalidOperation:
             pass
+    if GROUP_SEPARATOR in value:
+        value = GROUP_SEPARATOR.join(sorted(value.split(GROUP_SEPARATOR)))
     return f'"{value}"^^<{datatype or XSD + "string"}>'
 
 
@@ -159,8 +164,9 @@ class Naive:
         if batch:
             self.graph.parse(batch, format="turtle")  # the union of the graph and the batch
         start = time.perf_counter()
-        conforms, report, _ = pyshacl.validate(self.graph, shacl_graph=shapes_graph,
-                                               inference="none", advanced=True)
+        # Warnings inform, violations block: the verdict dprk-kg gives too.
+        conforms, report, _ = pyshacl.validate(self.graph, shacl_graph=shapes_graph, inference="none",
+                                               advanced=True, allow_warnings=True)
         seconds = time.perf_counter() - start
         return {"seconds": seconds, "conforms": bool(conforms), "problems": report_problems(report)}
 
@@ -201,8 +207,9 @@ class Project:
         api = project_import("api")
         start = time.perf_counter()
         self.kg = api.open(store_dir)
-        triples = len(self.kg.store)
-        return {"seconds": time.perf_counter() - start, "triples": triples}
+        self.kg.store  # opened on first use (after a staleness check of the files)
+        seconds = time.perf_counter() - start
+        return {"seconds": seconds, "triples": len(self.kg.store)}
 
     def queries(self, size: int, seed: int) -> dict:
         """Each named query's text with its parameters bound, as both sides will run it.
