@@ -94,7 +94,7 @@ def test_empty_file(tmp_path, content):
 
 def test_unknown_format_and_missing_file(tmp_path):
     assert "unknown format" in str(error(write(tmp_path, "a.docx", "x")))
-    assert "unknown format" in str(error(write(tmp_path, "a.ttl", TTL), "excel"))
+    assert "unknown input format" in str(error(write(tmp_path, "a.ttl", TTL), "excel"))
     e = error(tmp_path / "nope.ttl")
     assert "no such file" in str(e) and e.file == str(tmp_path / "nope.ttl")
     assert "not a file" in str(error(tmp_path.joinpath("dir.ttl").mkdir() or tmp_path / "dir.ttl"))

@@ -278,9 +278,10 @@ def batches(fmt: Annotated[ListFormat, typer.Option("--format", help="Output for
     if not found:
         emit("no batches added yet")
         return
-    emit("\n".join(f"{b.id}  {b.created}  {b.user}  {b.triples} triples  "
-                   f"{', '.join(Path(f).name for f in b.files)}"
-                   + (f"  source: {b.source}" if b.source else "") for b in found))
+    rows = [("batch", "added (UTC)", "triples", "by", "from", "source")]
+    rows += [(b.id, b.created, str(b.triples), b.user, ", ".join(Path(f).name for f in b.files),
+              b.source or "") for b in found]
+    emit("\n".join("  ".join(row) for row in rows))
 
 
 @app.command()

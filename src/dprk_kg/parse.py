@@ -90,12 +90,12 @@ def format_of(path: Path, fmt: str | None = None) -> str:
     """The format name for ``path``: ``fmt`` if given, else from the extension."""
     if fmt is not None:
         if fmt not in FORMATS:
-            raise UserError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+            raise UserError(f"unknown input format {fmt!r}: use one of {', '.join(FORMATS)}")
         return fmt
     name = EXTENSIONS.get(path.suffix.lower())
     if name is None:
         raise UserError(f"unknown format (extension {path.suffix or 'missing'!r}): name it with "
-                        f"--format, one of {', '.join(FORMATS)}", file=str(path))
+                        f"--input-format, one of {', '.join(FORMATS)}", file=str(path))
     return name
 
 
