@@ -33,7 +33,6 @@ from dprk_kg import dot, palette, views
 from dprk_kg.errors import UserError
 from dprk_kg.store import Store
 
-FORMATS = ("graphml", "gexf", "dot", "svg", "png", "cytoscape", "html")
 #: Past this many nodes the HTML viewer starts collapsed into groups by kind and level.
 COLLAPSE_THRESHOLD = 300
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -147,6 +146,7 @@ WRITERS: dict[str, Callable[[nx.MultiDiGraph, Path], None]] = {
     "graphml": _write_graphml, "gexf": _write_gexf, "dot": _write_dot, "svg": _picture("svg"),
     "png": _picture("png"), "cytoscape": _write_cytoscape, "html": _write_html,
 }
+FORMATS = tuple(WRITERS)
 
 
 def write(g: nx.MultiDiGraph, fmt: str, path: Path | str) -> Path:
