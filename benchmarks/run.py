@@ -15,6 +15,7 @@ writes the figures as JSON.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -147,7 +148,9 @@ class Benchmark:
         self.args = args
         self.cap = args.cap
         self.rows: list[Row] = []
-        self.work = Path(args.workdir) / f"size-{args.size}-seed-{args.seed}"
+        # The generator's own hash in the name: data from an older generator is never reused.
+        version = hashlib.sha256(Path(generate.__file__).read_bytes()).hexdigest()[:8]
+        self.work = Path(args.workdir) / f"size-{args.size}-seed-{args.seed}-{version}"
         self.store = self.work / "store"
         self.info: dict[str, Any] = {}
 
@@ -313,12 +316,16 @@ class Benchmark:
         print(f"generating {self.args.size} triples in {self.work} ...", file=sys.stderr, flush=True)
         self.generate()
         project, naive = Side("project"), Side("naive")
+        steps = {"build": lambda: self.build(project, naive),
+                 "queries": lambda: self.queries(project, naive), "cli": self.cli,
+                 "validation": lambda: self.validation(project, naive),
+                 "export": lambda: self.exports(project)}
         try:
-            self.build(project, naive)
-            self.queries(project, naive)
-            self.cli()
-            self.validation(project, naive)
-            self.exports(project)
+            for name, step in steps.items():
+                if name in self.args.skip and name != "build":  # the others need the store
+                    self.add(Row(name, "all", note="skipped (--skip)"))
+                else:
+                    step()
         finally:
             project.stop()
             naive.stop()
@@ -406,9 +413,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
     parser.add_argument("--repeat", type=int, default=5, help="runs per query (median)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip", type=lambda v: set(v.split(",")), default=set(),
+                        help="steps to leave out, comma-separated: queries,cli,validation,export")
     parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "dprk-kg-bench"),
                         help="where the generated data and the store go")
     args = parser.parse_args(argv)
+    # A SIGTERM unwinds like an error, so the workers are stopped rather than orphaned.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     bench = Benchmark(args)
     bench.info["load_average_at_start"] = os.getloadavg()[0]
     bench.run()
