@@ -1,8 +1,8 @@
 """The SHACL shapes (ontology/shapes.ttl) hold what users rely on when they validate facts.
 
-- Every rule rejects a fixture built to break it (tests/fixtures/shapes/invalid/<Rule>.ttl, one
-  file per rule, named after the shape), with the rule's own message; found generically, so a
-  new shape without a fixture fails here.
+- Every rule rejects a fixture built to break it and nothing else (tests/fixtures/shapes/invalid/
+  <Rule>.ttl, named after the shape, and <Rule>--<case>.ttl for further cases), with the rule's
+  own message; rules are found generically, so a new shape without a fixture fails here.
 - The valid fixtures pass with no result at all, so the rules raise no false alarms.
 - shapes.ttl is itself valid SHACL (the W3C SHACL-for-SHACL shapes, as pyshacl ships them).
 - Nothing passes because nothing was checked: every shape targets nodes of the base graph, and
@@ -124,17 +124,27 @@ def test_every_rule_is_named_and_says_what_is_wrong():
         assert all(str(m).startswith(local(shape) + ": ") for m in messages), local(shape)
 
 
+def rule_of(fixture: Path) -> str:
+    """``Rule.ttl`` or ``Rule--case.ttl`` breaks the shape dprksh:Rule."""
+    return fixture.stem.split("--")[0]
+
+
 def test_every_fixture_is_named_after_a_rule():
     rules = {local(s) for s in checking_shapes()}
-    assert [p.name for p in INVALID if p.stem not in rules] == []
+    assert [p.name for p in INVALID if rule_of(p) not in rules] == []
 
 
-# -- each rule rejects its fixture ------------------------------------------------------------
+# -- each rule rejects its fixtures -----------------------------------------------------------
 
 @pytest.mark.parametrize("shape", checking_shapes(), ids=local)
-def test_rule_rejects_its_fixture(shape: URIRef):
-    fixture = FIXTURES / "invalid" / f"{local(shape)}.ttl"
-    assert fixture.exists(), f"no fixture breaks {local(shape)}: write {fixture}"
+def test_every_rule_has_a_fixture(shape: URIRef):
+    assert any(rule_of(p) == local(shape) for p in INVALID), (
+        f"no fixture breaks {local(shape)}: write {FIXTURES / 'invalid' / local(shape)}.ttl")
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
+def test_fixture_breaks_its_rule_and_no_other(fixture: Path):
+    shape = URIRef(SHAPES_NS + rule_of(fixture))
     nodes = subjects(fixture)
     found = [r for r in invalid_results() if r["focus"] in nodes]
     mine = [r for r in found if r["shape"] == shape]
@@ -143,7 +153,6 @@ def test_rule_rejects_its_fixture(shape: URIRef):
     assert all(pattern.fullmatch(r["message"]) for r in mine), show(mine)
     severity = shapes().value(shape, SH.severity) or SH.Violation
     assert {r["severity"] for r in mine} == {severity}
-    # built to break this rule and no other: no other rule's violation on its nodes
     others = [r for r in found if r["shape"] != shape and r["severity"] == SH.Violation]
     assert others == [], show(others)
 
@@ -169,14 +178,15 @@ def sparql_constraints() -> list[tuple[URIRef, str]]:
 
 @pytest.mark.parametrize("shape,query", sparql_constraints(), ids=lambda x: local(x) if isinstance(x, URIRef) else "")
 def test_sparql_rule_binds_this_itself(shape: URIRef, query: str):
-    """Run once over the whole graph on pyoxigraph, a rule finds what pyshacl finds per node."""
+    """Run once over the whole graph, on pyoxigraph or rdflib, a rule finds what pyshacl finds per node."""
     data = data_graph(WORLD, *INVALID)
     store = ox.Store()
     store.load(data.serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES)
-    once = {row["this"].value for row in store.query(query)}
+    on_oxigraph = {row["this"].value for row in store.query(query)}
+    on_rdflib = {str(row["this"]) for row in data.query(query)}
     per_node = {str(r["focus"]) for r in invalid_results() if r["shape"] == shape}
-    assert once == per_node
-    assert once, f"{local(shape)} found nothing in the fixtures"
+    assert on_oxigraph == on_rdflib == per_node
+    assert per_node, f"{local(shape)} found nothing in the fixtures"
 
 
 # -- the base graph ---------------------------------------------------------------------------
