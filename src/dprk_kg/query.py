@@ -23,14 +23,14 @@ import pyoxigraph as ox
 
 from dprk_kg.catalog import NamedQuery, Param
 from dprk_kg.errors import UserError
-from dprk_kg.namespaces import PREFIXES
+from dprk_kg.parse import expand_iri
 from dprk_kg.sparqltext import check_read_only, keywords
 from dprk_kg.store import SelectResult, Store, Term
 
 Result = Union[SelectResult, bool, list[ox.Triple]]
 
-_IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>\"{}|\\^`]+")
-_CURIE = re.compile(r"([A-Za-z][\w-]*):([^\s<>\"{}|\\^`]*)")
+#: A value that was meant as an IRI (<...> or scheme://): never looked up as a label.
+_LOOKS_LIKE_IRI = re.compile(r"<|[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
 def _literal(kind: str, value: str) -> str:
@@ -83,16 +83,12 @@ def to_term(param: Param, value: str, store: Store | None = None) -> Term:
 
 
 def _iri(param: Param, value: str, store: Store | None) -> ox.NamedNode:
-    text = value.strip()
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
-    if _IRI.fullmatch(text):
-        return ox.NamedNode(text)
-    curie = _CURIE.fullmatch(text)
-    if curie and curie[1] in PREFIXES:
-        return ox.NamedNode(PREFIXES[curie[1]] + curie[2])
-    if store is not None:
-        return _by_label(param, text, store)
+    """An IRI, a prefixed name, or (with a store to look in) a label."""
+    try:
+        return expand_iri(value)
+    except ValueError:
+        if store is not None and not _LOOKS_LIKE_IRI.match(value.strip()):
+            return _by_label(param, value.strip(), store)
     raise UserError(f"parameter {param.name} must be an IRI (e.g. {EXAMPLES['iri']}), not {value!r}")
 
 
