@@ -191,7 +191,7 @@ def test_incremental_validation_equals_full_validation(batch_triples):
     except UserError as e:  # nothing would be checked: never a silent pass
         assert "no SHACL shape applies" in str(e)
         return
-    full = validate_store(memory_store(batch.triples), shapes=shapes())
+    full = validate_store(memory_store(batch.triples), shapes=shapes(), reference=True)
     assert shacl_keys(incremental.problems) == shacl_keys(full.problems)
     assert incremental.conforms == (full.conforms and not any(
         p.severity == "violation" for p in incremental.problems if p.rule == "unknown-term"))
@@ -226,6 +226,19 @@ def test_with_the_project_shapes_incremental_finds_every_new_problem_and_no_othe
     except UserError as e:
         assert "no SHACL shape applies" in str(e)
         return
-    before = shacl_keys(validate_store(memory_store(), shapes=project).problems)
-    after = shacl_keys(validate_store(memory_store(batch.triples), shapes=project).problems)
+    before = shacl_keys(validate_store(memory_store(), shapes=project, reference=True).problems)
+    after = shacl_keys(validate_store(memory_store(batch.triples), shapes=project,
+                                      reference=True).problems)
     assert after - before <= incremental <= after
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(triples, min_size=1, max_size=12, unique=True))
+def test_full_validation_with_sparql_on_the_store_equals_plain_pyshacl(batch_triples):
+    """The whole-graph path (SPARQL rules once, $this unbound) finds what pyshacl finds."""
+    text = PREFIXES + "\n".join(f"{s} {p} {o} ." for s, p, o in batch_triples)
+    store = memory_store(read_text(text, "turtle").triples)
+    fast = validate_store(store, shapes=shapes())
+    plain = validate_store(store, shapes=shapes(), reference=True)
+    assert shacl_keys(fast.problems) == shacl_keys(plain.problems)
+    assert fast.conforms == plain.conforms

@@ -514,7 +514,7 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
 
         _, report_graph, _ = validate(data, shacl_graph=shapes.core, inference="none",
                                       focus_nodes=targets, allow_warnings=True, advanced=True)
-        _run_sparql(shapes, ontology + triples, focus, report_graph)
+        _run_sparql(shapes, _mini_select(ontology + triples), focus, report_graph)
         problems += _shacl_problems(report_graph, data, shapes.graph, batch)
     problems = _merge_hints(problems)
     problems.sort(key=lambda p: ({"violation": 0, "warning": 1}.get(p.severity, 2),
@@ -558,14 +558,25 @@ def refresh_name_index(store_dir: Path, store: Store, names: NameIndex,
     names.extend(named_nodes(store, subjects=subjects))
 
 
-def validate_store(store: Store, *, shapes: Shapes | None = None) -> Report:
-    """Full validation of everything in the store (slow on a big graph; the reference)."""
+def validate_store(store: Store, *, shapes: Shapes | None = None, reference: bool = False
+                   ) -> Report:
+    """Full validation of everything in the store.
+
+    The core shapes run in pyshacl over the whole graph; each sh:sparql constraint runs once
+    on the store's own engine with ``$this`` unbound. ``reference=True`` leaves everything
+    to pyshacl (the slow, plain way: the yardstick of the tests).
+    """
     from pyshacl import validate
 
     shapes = shapes or load_shapes()
     data = _to_rdflib(q.triple for q in store.quads())
-    _, report_graph, _ = validate(data, shacl_graph=shapes.graph, inference="none",
-                                  allow_warnings=True, advanced=True)
+    _, report_graph, _ = validate(data, shacl_graph=shapes.graph if reference else shapes.core,
+                                  inference="none", allow_warnings=True, advanced=True)
+    if not reference:
+        def select(query: str, this: Any) -> list[dict]:
+            return store.select(query).rows
+
+        _run_sparql(shapes, select, None, report_graph)
     problems = _shacl_problems(report_graph, data, shapes.graph, Batch())
     return Report(problems, -1, len(data), False, report_graph)
 
@@ -574,50 +585,54 @@ def _skolem(term: Any) -> Any:
     return ox.NamedNode(SKOLEM + term.value) if isinstance(term, ox.BlankNode) else term
 
 
-def _run_sparql(shapes: Shapes, triples: list[ox.Triple], focus: set, report: Any) -> None:
-    """Run each sh:sparql check once per focus node it targets, adding results to ``report``.
+def _run_sparql(shapes: Shapes, select: Any, focus: set | None, report: Any) -> None:
+    """Run each sh:sparql check, adding its results to ``report`` the way pyshacl writes them.
 
-    The results are written the way pyshacl writes them (focus, path, value, message with
-    ``{?var}`` filled in), so one reader turns every result into a :class:`Problem`.
+    ``select(query, this)`` answers a SELECT (with ``$this`` pre-bound when ``this`` is given)
+    as rows of {variable: term}. With ``focus`` the check runs once per targeted focus node;
+    with None it runs once, ``$this`` unbound, over the whole graph (the shapes' SELECTs are
+    written to allow it) and its rows are kept for the shape's targets.
     """
     import rdflib
 
     if not shapes.sparql:
         return
     sh = rdflib.Namespace(SH)
-    mini = ox.Store()
-    mini.extend(ox.Quad(_skolem(t.subject), t.predicate, _skolem(t.object)) for t in triples)
-    nodes = " ".join(str(_skolem(n)) for n in focus if not isinstance(n, ox.Literal))
     g = shapes.graph
+    nodes = " ".join(str(_skolem(n)) for n in (focus or ()) if not isinstance(n, ox.Literal))
+    values = f"VALUES ?this {{ {nodes} }} " if focus is not None else ""
+    [summary] = report.subjects(rdflib.RDF.type, sh.ValidationReport)
     for check in shapes.sparql:
-        found = mini.query(f"SELECT DISTINCT ?this WHERE {{ VALUES ?this {{ {nodes} }} "
-                           f"{check.targets} }}")
+        targets = {r["this"] for r in select(
+            f"SELECT DISTINCT ?this WHERE {{ {values}{check.targets} }}", None)}
         path = g.value(check.shape, sh.path)
         severity = g.value(check.shape, sh.severity) or sh.Violation
         messages = list(g.objects(check.constraint, sh.message)) or \
             list(g.objects(check.shape, sh.message))
-        for row in list(found):
-            this = row["this"]
-            try:
-                rows = mini.query(check.query, substitutions={ox.Variable("this"): this})
-            except SyntaxError as e:
-                raise UserError(f"a sh:sparql constraint of the shapes does not parse: {e}") from e
+        if focus is not None:
+            answers = [(this, select(check.query, this)) for this in targets]
+        else:
+            answers = [(None, [r for r in select(check.query, None) if r.get("this") in targets])]
+        for this, rows in answers:
             seen = set()
-            for r in rows:
-                bound = {v.value: r[v] for v in rows.variables if r[v] is not None}
+            for bound in rows:
+                bound = dict(bound)
                 if "failure" in bound:
                     raise UserError("a sh:sparql constraint of the shapes failed (?failure)")
                 t, p, v = bound.pop("this", None), bound.pop("path", None), bound.pop("value", None)
                 if t is None and p is None and v is None:
                     continue
-                key = (t, p, v, tuple(sorted(bound.items(), key=str)))
+                key = (this, t, p, v, tuple(sorted(bound.items(), key=str)))
                 if key in seen:
                     continue
                 seen.add(key)
-                value = v if v is not None else (None if path is not None else this)
+                node = t or this
+                value = v if v is not None else (None if path is not None else node)
                 result = rdflib.BNode()
+                report.add((summary, sh.result, result))
+                report.set((summary, sh.conforms, rdflib.Literal(False)))
                 report.add((result, rdflib.RDF.type, sh.ValidationResult))
-                report.add((result, sh.focusNode, _rdflib_term(t or this)))
+                report.add((result, sh.focusNode, _rdflib_term(node)))
                 report.add((result, sh.resultSeverity, severity))
                 report.add((result, sh.sourceShape, check.shape))
                 report.add((result, sh.sourceConstraint, check.constraint))
@@ -626,17 +641,30 @@ def _run_sparql(shapes: Shapes, triples: list[ox.Triple], focus: set, report: An
                     report.add((result, sh.resultPath, _rdflib_term(p) if p is not None else path))
                 if value is not None:
                     report.add((result, sh.value, _rdflib_term(value)))
-                names = {"this": t or this, "value": value, "path": p, **bound}
+                names = {"this": node, "value": value, "path": p, **bound}
                 for m in messages:
                     text = str(m)
                     for var, val in names.items():
                         if val is not None:
                             text = re.sub(f"{{[?$]{var}}}", str(_rdflib_term(val)), text)
                     report.add((result, sh.resultMessage, rdflib.Literal(text, lang=m.language)))
-                report.set((next(report.subjects(rdflib.RDF.type, sh.ValidationReport)),
-                            sh.conforms, rdflib.Literal(False)))
-                report.add((next(report.subjects(rdflib.RDF.type, sh.ValidationReport)),
-                            sh.result, result))
+
+
+def _mini_select(triples: list[ox.Triple]) -> Any:
+    """A select function over ``triples`` alone, in a pyoxigraph store in memory."""
+    mini = ox.Store()
+    mini.extend(ox.Quad(_skolem(t.subject), t.predicate, _skolem(t.object)) for t in triples)
+
+    def select(query: str, this: Any) -> list[dict]:
+        subs = {ox.Variable("this"): this} if this is not None else {}
+        try:
+            rows = mini.query(query, substitutions=subs)
+        except SyntaxError as e:
+            raise UserError(f"a sh:sparql constraint of the shapes does not parse: {e}") from e
+        names = [v.value for v in rows.variables]
+        return [{n: r[n] for n in names if r[n] is not None} for r in rows]
+
+    return select
 
 
 def _rdflib_term(term: Any) -> Any:
