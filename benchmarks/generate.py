@@ -480,14 +480,18 @@ def generate(size: int, outputs: list[Path], seed: int = 1) -> int:
     return w.count
 
 
+def unit_iri(kind: str, size: int, seed: int = 1) -> str:
+    """The first unit of ``kind`` (a dprk class name: Province, County ...) at this size."""
+    return next(u for u in make_plan(size, random.Random(seed)).units if u.kind == kind).iri.strip("<>")
+
+
 def query_params(params: Iterable, size: int, seed: int = 1) -> dict[str, str]:
     """Values from the graph of this size for a named query's non-optional ``unit`` and
     ``person`` parameters (``dprk_kg.catalog.Param``s), so that the query asks about
     synthetic data rather than its default (a real unit). Optional ones (``?__name``) stay
     unbound: dual-power then covers every first-level unit."""
     plan = make_plan(size, random.Random(seed))
-    county = next(u for u in plan.units if u.kind == "County")
-    values = {"unit": county.iri.strip("<>"), "person": f"{SYN}person/{plan.holdings[0].person}"}
+    values = {"unit": unit_iri("County", size, seed), "person": f"{SYN}person/{plan.holdings[0].person}"}
     return {p.name: values[p.name] for p in params
             if not p.variable.startswith("__") and p.name in values}
 

@@ -262,12 +262,12 @@ class Project:
         return {"seconds": seconds, "conforms": bool(report.conforms), "problems": problems,
                 "nodes": sorted(nodes)}
 
-    def export(self, view: str, fmt: str, out: str, repeat: int, budget: float) -> dict:
+    def export(self, view: str, fmt: str, unit: str | None, out: str, repeat: int, budget: float) -> dict:
         export = project_import("export")
 
         def run() -> int:
             path = Path(out)
-            export.export(self.kg, fmt, path, view=view)
+            export.export(self.kg, fmt, path, view=view, unit=unit)
             return path.stat().st_size if path.is_file() else sum(
                 p.stat().st_size for p in path.rglob("*") if p.is_file())
 
