@@ -22,7 +22,7 @@ import run  # noqa: E402
 def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     work = tmp_path_factory.mktemp("bench")
     out = work / "bench.json"
-    run.main(["--size", "1000", "--cap", "10", "--repeat", "1", "--workdir", str(work),
+    run.main(["--size", "1000", "--cap", "5", "--repeat", "1", "--workdir", str(work),
               "--json", str(out)])
     return json.loads(out.read_text()), str(work)
 

@@ -112,6 +112,7 @@ def test_batch_has_100_triples_and_one_of_each_error(generated: dict[str, Path])
     assert all(e["node"] in subjects for e in report["errors"])
 
 
+@pytest.mark.slow  # pyshacl: about 40 s of CPU even at this size
 def test_graph_conforms_and_the_batch_breaks_the_shapes(tmp_path: Path) -> None:
     """One pyshacl run (it is slow) over the ontology, a tiny graph and its batch: every
     violation is on a node of the batch or on the node it collides with (so the graph itself
