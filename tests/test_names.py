@@ -55,3 +55,23 @@ def test_a_judgement_file_silences_the_pair(tmp_path):
 
 def test_a_missing_judgement_file_means_no_judgements(tmp_path):
     assert read_judgements(tmp_path / "judgements.ttl") == set()
+
+
+def test_the_name_key_cache_is_rebuilt_when_the_store_changes_and_works_read_only(tmp_path):
+    from dprk_kg.names import NameIndex
+
+    entries = [("kg:a", "Kim Jong Un", ("dprk:Person",))]
+    first = NameIndex.load(tmp_path, "stamp-1", lambda: entries)
+    assert [e[0] for e in first.lookup(name_key("Kim Jŏng-ŭn"))] == ["kg:a"]
+    again = NameIndex.load(tmp_path, "stamp-1", lambda: [])  # same stamp: read, not rebuilt
+    assert again.lookup(name_key("Kim Jong-un"))
+    changed = NameIndex.load(tmp_path, "stamp-2", lambda: [])  # new stamp: rebuilt
+    assert changed.lookup(name_key("Kim Jong-un")) == []
+    readonly = tmp_path / "ro"
+    readonly.mkdir()
+    readonly.chmod(0o500)
+    try:
+        kept = NameIndex.load(readonly / "missing-dir", "s", lambda: entries)
+        assert kept.lookup(name_key("Kim Jong Un"))
+    finally:
+        readonly.chmod(0o700)

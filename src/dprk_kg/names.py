@@ -232,14 +232,19 @@ class NameIndex:
         except sqlite3.Error:
             pass
         tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-        tmp.unlink(missing_ok=True)
-        db = sqlite3.connect(tmp)
+        try:
+            tmp.unlink(missing_ok=True)
+            db = sqlite3.connect(tmp)
+        except (OSError, sqlite3.Error):  # a store folder we may not write: keep it in memory
+            tmp, db = None, sqlite3.connect(":memory:")
         db.executescript("CREATE TABLE names (key TEXT, iri TEXT, name TEXT, types TEXT);"
                          "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);")
         index = cls(db, stamp)
         index.extend(scan())
         db.execute("CREATE INDEX by_key ON names (key)")
         db.commit()
+        if tmp is None:
+            return index
         db.close()
         os.replace(tmp, path)  # readers see the old cache or the new one, whole
         return cls(sqlite3.connect(path), stamp)
