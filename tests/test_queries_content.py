@@ -113,6 +113,7 @@ def test_candidate_preselection_in_2019(kg):
     assert {(r["front"], r["agent"], r["source"]) for r in preselects} >= {
         (KG + "organization/dfrf", KG + "organization/freedom-house", JAPAN_TIMES)}
     assert all(r["front_status"] == "active" for r in rows)
+    assert not [r for r in rows if r["row_kind"] == "dissolution"]
     members = {r["agent"] for r in rows if r["row_kind"] == "member"}
     assert KG + "organization/wpk" in members
 
@@ -122,6 +123,12 @@ def test_candidate_preselection_after_the_dfrf_was_dissolved(kg):
     dfrf = [r for r in rows if r["front"] == KG + "organization/dfrf"]
     assert dfrf and all(r["front_status"].startswith("dissolved 2024-03-23") for r in dfrf)
     assert not [r for r in dfrf if r["row_kind"] == "member"]
+    # The dissolution is stated with the sources that report it, not only as a status.
+    dissolution_sources = {r["source"] for r in dfrf if r["row_kind"] == "dissolution"}
+    reported = kg.sparql(
+        "SELECT ?s WHERE { ?d a <%sDissolution> ; <http://www.w3.org/ns/org#originalOrganization> <%s> ;"
+        " <http://purl.org/dc/terms/source> ?s }" % (DPRK, KG + "organization/dfrf"))
+    assert dissolution_sources and dissolution_sources == {r["s"] for r in reported}
 
 
 def test_post_selection_shows_de_jure_and_de_facto(kg):
