@@ -4,12 +4,16 @@
   the CLI and the API use it; built from the shipped content on first use.
 - ``built_store``: one store folder built once per session from the shipped content; only
   read it (tests that write use ``store_dir``).
+- ``SOURCES_DIR`` / ``sources_dir``: the shared article texts (``../shared/sources`` beside the
+  checkout, or ``$DPRK_KG_SOURCES``); the fixture skips where they are absent, except in CI
+  (``CI=true``), where a missing folder must fail rather than let the quote checks pass unseen.
 - ``oxigraph_server``: a real Oxigraph SPARQL server on 127.0.0.1 and a free port, started
   for the session; the value is its query URL (``.../query``; updates at ``.../update``).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -20,6 +24,19 @@ from pathlib import Path
 import pytest
 
 from dprk_kg import build
+
+
+SOURCES_DIR = Path(os.environ.get("DPRK_KG_SOURCES")
+                   or Path(__file__).resolve().parent.parent.parent / "shared" / "sources")
+
+
+@pytest.fixture
+def sources_dir() -> Path:
+    if not SOURCES_DIR.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{SOURCES_DIR} is missing: the quote and figure checks need the article texts")
+        pytest.skip(f"{SOURCES_DIR} is not here")
+    return SOURCES_DIR
 
 
 @pytest.fixture

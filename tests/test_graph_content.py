@@ -18,7 +18,6 @@ from dprk_kg import resources
 from dprk_kg.namespaces import DPRK, KG
 
 D = rdflib.Namespace(DPRK)
-SOURCES_DIR = resources.content_root().parent / "shared" / "sources"
 GRAPH_FILES = resources.graph_files()
 
 #: Classes whose nodes state a fact and so must cite a source (docs/design.md, "Sources").
@@ -96,26 +95,22 @@ def test_every_source_document_has_publisher_and_a_date_or_says_it_is_unknown(gr
             assert date.datatype == rdflib.XSD.date, doc
 
 
-def test_local_copies_exist():
-    if not SOURCES_DIR.is_dir():
-        pytest.skip(f"{SOURCES_DIR} is not here")
+def test_local_copies_exist(sources_dir):
     g = rdflib.Graph()
     for path in GRAPH_FILES:
         g.parse(path, format="turtle")
     copies = [str(c) for c in g.objects(None, D.localCopy)]
     assert copies
     for name in copies:
-        assert (SOURCES_DIR / name).is_file(), name
+        assert (sources_dir / name).is_file(), name
 
 
-def test_every_quote_is_verbatim_in_its_local_copy(graph):
+def test_every_quote_is_verbatim_in_its_local_copy(graph, sources_dir):
     """Each quote must appear word for word (curly quotes included) in the text of one of
     its sources; claims whose sources have no local copy cannot be checked here."""
-    if not SOURCES_DIR.is_dir():
-        pytest.skip(f"{SOURCES_DIR} is not here")
     checked, missing = 0, []
     for claim, quote in graph.subject_objects(D.quote):
-        texts = [(SOURCES_DIR / str(copy)).read_text(encoding="utf-8")
+        texts = [(sources_dir / str(copy)).read_text(encoding="utf-8")
                  for src in graph.objects(claim, DCTERMS.source)
                  for copy in graph.objects(src, D.localCopy)]
         if not texts:

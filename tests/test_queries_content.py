@@ -21,7 +21,7 @@ from dprk_kg.api import Rows
 from dprk_kg.namespaces import BASE_GRAPH, DPRK, KG, ONTOLOGY_GRAPH
 from dprk_kg.store import Store
 
-SOURCES_DIR = resources.content_root().parent / "shared" / "sources"
+from conftest import SOURCES_DIR
 JAPAN_TIMES = KG + "source/japantimes-2019-07-22-kim-votes"
 NK_NEWS = KG + "source/nknews-2019-06-10-local-elections"
 ELECTION_2015 = KG + "election/2015-07-19-local"
