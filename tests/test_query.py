@@ -135,3 +135,30 @@ def test_a_parameter_inside_a_sub_select_is_bound_there_too(store) -> None:
     direct = store.select('SELECT (COUNT(*) AS ?n) WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> "person"@en }')
     assert store.select(inner, {"_label": label}).rows == direct.rows
     assert int(direct.rows[0]["n"].value) >= 1
+
+
+def test_a_unit_may_be_named_in_any_romanization_or_without_province(store) -> None:
+    """Analysts write South Hamgyŏng, South Hamgyong or 함경남도 for the same province."""
+    p = Param("unit", "__unit_iri", "iri", False)
+    rows = store.select(
+        f"SELECT ?u ?en ?ko WHERE {{ ?u <{namespaces.DPRK}divisionLevel> <{namespaces.DPRK}ProvincialLevel> ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?en , ?ko "
+        "FILTER(LANG(?en) = 'en' && LANG(?ko) = 'ko') }").rows
+    assert len({r["u"] for r in rows}) >= 12
+    for row in rows:
+        unit, english = row["u"], row["en"].value
+        variants = [english.removesuffix(" Province"),              # without the generic word
+                    english.replace("ong", "ŏng"),                  # a McCune-Reischauer breve
+                    row["ko"].value]                                  # Hangul
+        for variant in variants:
+            try:
+                assert query.to_term(p, variant, store) == unit, variant
+            except UserError as error:  # a real homonym is reported, never guessed
+                assert "names several things" in str(error) and unit.value in str(error), variant
+
+
+def test_an_iri_that_names_nothing_in_the_graph_is_refused(store) -> None:
+    p = Param("unit", "__unit_iri", "iri", False)
+    with pytest.raises(UserError, match="nothing in the graph is"):
+        query.to_term(p, "kg:unit/south-hamgyoung", store)
+    assert query.to_term(p, "kg:unit/south-hamgyong", store) == ox.NamedNode(namespaces.KG + "unit/south-hamgyong")

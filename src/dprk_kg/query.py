@@ -83,29 +83,62 @@ def to_term(param: Param, value: str, store: Store | None = None) -> Term:
 
 
 def _iri(param: Param, value: str, store: Store | None) -> ox.NamedNode:
-    """An IRI, a prefixed name, or (with a store to look in) a label."""
+    """An IRI, a prefixed name, or (with a store to look in) a label.
+
+    With a store, an IRI must name something in the graph: a typo such as
+    ``kg:unit/south-hamgyoung`` would otherwise give an empty answer that reads as "no facts".
+    """
     try:
-        return expand_iri(value)
+        iri = expand_iri(value)
     except ValueError:
         if store is not None and not _LOOKS_LIKE_IRI.match(value.strip()):
             return _by_label(param, value.strip(), store)
-    raise UserError(f"parameter {param.name} must be an IRI (e.g. {EXAMPLES['iri']}), not {value!r}")
+        raise UserError(f"parameter {param.name} must be an IRI (e.g. {EXAMPLES['iri']}), "
+                        f"not {value!r}") from None
+    if store is not None and not store.ask("ASK { { ?_x ?p ?o } UNION { ?s ?p ?_x } }", {"_x": iri}):
+        raise UserError(f"parameter {param.name}: nothing in the graph is <{iri.value}>; "
+                        f"check the IRI, or give a label (e.g. {EXAMPLES['iri']})")
+    return iri
+
+
+_LABELS = "<http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel>"
+#: Words a user may leave off a unit's name ("South Hamgyong" for "South Hamgyong Province").
+_UNIT_WORD = re.compile(r"\s+(province|special city|city|county|district)$", re.I)
 
 
 def _by_label(param: Param, label: str, store: Store) -> ox.NamedNode:
-    """The one entity whose label or alternative label is ``label`` (any case, any language)."""
+    """The one entity whose label or alternative label is ``label``.
+
+    Exact (any case, any language) first; failing that, the same name under another
+    romanization or without "Province"/"City" (South Hamgyŏng, Hamkyong-namdo, 함경남도), by
+    the spelling-insensitive keys the duplicate check uses.
+    """
     rows = store.select(
-        "SELECT DISTINCT ?x WHERE { "
-        "?x <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel> ?l "
+        f"SELECT DISTINCT ?x WHERE {{ ?x {_LABELS} ?l "
         "FILTER(LCASE(STR(?l)) = LCASE(?_label)) } ORDER BY ?x LIMIT 6",
         {"_label": ox.Literal(label)}).rows
-    if len(rows) == 1:
-        return rows[0]["x"]
-    if not rows:
+    found = [r["x"] for r in rows] or _by_name_key(label, store)
+    if len(found) == 1:
+        return found[0]
+    if not found:
         raise UserError(f"parameter {param.name}: nothing is labelled {label!r}; "
                         f"give an IRI (e.g. {EXAMPLES['iri']})")
-    names = ", ".join(r["x"].value for r in rows[:5])
+    names = ", ".join(x.value for x in found[:5])
     raise UserError(f"parameter {param.name}: {label!r} names several things ({names}); give an IRI")
+
+
+def _by_name_key(label: str, store: Store) -> list[ox.NamedNode]:
+    """Entities one of whose names has the same romanization-insensitive key as ``label``."""
+    from dprk_kg.names import name_key
+
+    def key(name: str) -> str:
+        return name_key(_UNIT_WORD.sub("", name.strip()))
+
+    wanted = key(label)
+    if not wanted:
+        return []
+    rows = store.select(f"SELECT DISTINCT ?x ?l WHERE {{ ?x {_LABELS} ?l FILTER(isIRI(?x)) }}").rows
+    return sorted({r["x"] for r in rows if key(r["l"].value) == wanted}, key=lambda x: x.value)
 
 
 def bind(query: NamedQuery, given: Mapping[str, str], store: Store | None = None) -> dict[str, Term]:

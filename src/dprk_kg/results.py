@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -114,13 +115,34 @@ def curie(iri: str) -> str:
     return f"{best[0]}:{iri[len(best[1]):]}" if best else iri
 
 
+#: How queries gather several IRIs in one cell (GROUP_CONCAT(...; separator=" | ")).
+LIST_SEPARATOR = " | "
+
+
+def iri_list(term: Term | None) -> list[str]:
+    """The IRIs of a literal that lists only IRIs (a gathered ``sources`` cell), else [].
+
+    >>> iri_list(ox.Literal("https://a.example/x | https://a.example/y"))
+    ['https://a.example/x', 'https://a.example/y']
+    >>> iri_list(ox.Literal("dissolved 2024-03-23"))
+    []
+    """
+    if not isinstance(term, ox.Literal) or "://" not in term.value:
+        return []
+    parts = term.value.split(LIST_SEPARATOR)
+    return parts if all(re.fullmatch(r"[a-z][a-z0-9+.-]*://\S+", p) for p in parts) else []
+
+
 def cell(term: Term | None, names: dict[str, str]) -> str:
-    """How one value reads in the table."""
+    """How one value reads in the table: IRIs, alone or gathered in a list, by their labels."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
         return names.get(term.value) or curie(term.value)
     if isinstance(term, ox.Literal):
+        listed = iri_list(term)
+        if listed:
+            return "; ".join(names.get(i) or curie(i) for i in listed)
         return term.value
     return str(term)
 
@@ -134,6 +156,7 @@ def print_table(result: SelectResult | bool, store: Store | None, out: TextIO) -
         out.write("yes\n" if result else "no\n")
         return
     iris = {t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)}
+    iris |= {i for row in result.rows for t in row.values() for i in iri_list(t)}
     names = labels(store, iris) if store is not None and iris else {}
     table = Table(header_style="bold")
     for v in result.variables:
