@@ -65,13 +65,18 @@ EXAMPLES = {"date": "2019-03-10 or today", "integer": "42", "decimal": "3.5",
             "iri": "kg:unit/south-hamgyong, a full IRI, or a label"}
 
 
-def to_term(param: Param, value: str, store: Store | None = None) -> Term:
-    """``value`` as the RDF term ``param`` declares; an IRI may be given by its label."""
+def to_term(param: Param, value: str, store: Store | None = None, *, must_exist: bool = True) -> Term:
+    """``value`` as the RDF term ``param`` declares; an IRI may be given by its label.
+
+    With a store and ``must_exist``, an IRI must name something in the graph. A query's own
+    default is exempt: it may name an entity a given graph lacks (a synthetic one, say), and
+    then the answer is rightly empty.
+    """
     if param.allowed is not None and value not in param.allowed:
         raise UserError(f"parameter {param.name} must be one of {', '.join(param.allowed)}, "
                         f"not {value!r}")
     if param.kind == "iri":
-        return _iri(param, value, store)
+        return _iri(param, value, store, must_exist=must_exist)
     try:
         lexical = _literal(param.kind, value.strip())
     except (ValueError, KeyError):
@@ -82,7 +87,7 @@ def to_term(param: Param, value: str, store: Store | None = None) -> Term:
     return ox.Literal(lexical, datatype=ox.NamedNode(param.datatype))
 
 
-def _iri(param: Param, value: str, store: Store | None) -> ox.NamedNode:
+def _iri(param: Param, value: str, store: Store | None, *, must_exist: bool) -> ox.NamedNode:
     """An IRI, a prefixed name, or (with a store to look in) a label.
 
     With a store, an IRI must name something in the graph: a typo such as
@@ -95,7 +100,7 @@ def _iri(param: Param, value: str, store: Store | None) -> ox.NamedNode:
             return _by_label(param, value.strip(), store)
         raise UserError(f"parameter {param.name} must be an IRI (e.g. {EXAMPLES['iri']}), "
                         f"not {value!r}") from None
-    if store is not None and not store.ask("ASK { { ?_x ?p ?o } UNION { ?s ?p ?_x } }", {"_x": iri}):
+    if store is not None and must_exist and not store.ask("ASK { { ?_x ?p ?o } UNION { ?s ?p ?_x } }", {"_x": iri}):
         raise UserError(f"parameter {param.name}: nothing in the graph is <{iri.value}>; "
                         f"check the IRI, or give a label (e.g. {EXAMPLES['iri']})")
     return iri
@@ -157,7 +162,7 @@ def bind(query: NamedQuery, given: Mapping[str, str], store: Store | None = None
                 raise UserError(f"query {query.name} needs --param {p.name}=VALUE "
                                 f"({p.description or EXAMPLES[p.kind]})")
             continue
-        bindings[p.variable] = to_term(p, str(value), store)
+        bindings[p.variable] = to_term(p, str(value), store, must_exist=p.name in given)
     return bindings
 
 

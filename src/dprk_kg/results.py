@@ -105,14 +105,18 @@ def labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
     return {iri: label for iri, (_, label) in rank.items()}
 
 
-def curie(iri: str) -> str:
-    """``iri`` as a prefixed name when a known prefix fits.
+def curie(iri: str, *, bracket: bool = False) -> str:
+    """``iri`` as a prefixed name when a known prefix fits; else as is, or ``<iri>`` (bracket).
 
     >>> curie("https://w3id.org/dprk-kg/id/person/kim-jong-un")
     'kg:person/kim-jong-un'
+    >>> curie("http://example.org/x", bracket=True)
+    '<http://example.org/x>'
     """
     best = max((p for p in PREFIXES.items() if iri.startswith(p[1])), key=lambda p: len(p[1]), default=None)
-    return f"{best[0]}:{iri[len(best[1]):]}" if best else iri
+    if best:
+        return f"{best[0]}:{iri[len(best[1]):]}"
+    return f"<{iri}>" if bracket else iri
 
 
 #: How queries gather several IRIs in one cell (GROUP_CONCAT(...; separator=" | ")).

@@ -696,9 +696,9 @@ def _to_rdflib(triples: Iterable[ox.Triple]) -> Any:
 
 def curie(iri: str) -> str:
     """``dprk:startDate`` for the IRI, or ``<iri>`` when no project prefix fits."""
-    best = max(((p, ns) for p, ns in namespaces.PREFIXES.items() if iri.startswith(ns)),
-               key=lambda x: len(x[1]), default=None)
-    return f"{best[0]}:{iri[len(best[1]):]}" if best else f"<{iri}>"
+    from dprk_kg.results import curie as prefixed
+
+    return prefixed(iri, bracket=True)
 
 
 def _node_label(graph: Any, node: Any) -> str | None:
