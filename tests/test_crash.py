@@ -91,14 +91,18 @@ def test_sigkill_at_random_moments_leaves_before_or_after(store_dir, tmp_path):
     assert outcomes["before"] > 0 and outcomes["after"] > 0, outcomes
 
 
+def two_adds_at_once(store_dir, tmp_path, texts: list[str]) -> list:
+    """Add the base, then start one `add` process per text at the same time."""
+    assert add_process(store_dir, BASE).wait() == 0
+    paths = [tmp_path / f"c{i}.ttl" for i in range(len(texts))]
+    for path, text in zip(paths, texts):
+        path.write_text(text)
+    return [add_process(store_dir, p) for p in paths]
+
+
 @pytest.mark.slow
 def test_two_concurrent_adds_both_land(store_dir, tmp_path):
-    assert add_process(store_dir, BASE).wait() == 0
-    paths = []
-    for i in (1, 2):
-        paths.append(tmp_path / f"c{i}.ttl")
-        paths[-1].write_text(holding(100 + i, f"{2040 + i}-01-01"))
-    processes = [add_process(store_dir, p) for p in paths]
+    processes = two_adds_at_once(store_dir, tmp_path, [holding(100 + i, f"{2040 + i}-01-01") for i in (1, 2)])
     codes = [p.wait() for p in processes]
     assert codes == [0, 0], [p.stderr.read().decode() for p in processes]
     subjects = {t[0].value for t in facts(store_dir)}
@@ -108,12 +112,7 @@ def test_two_concurrent_adds_both_land(store_dir, tmp_path):
 @pytest.mark.slow
 def test_two_conflicting_concurrent_adds_one_lands_one_fails_cleanly(store_dir, tmp_path):
     """Both hold the same single-holder post on the same day: the second sees the first."""
-    assert add_process(store_dir, BASE).wait() == 0
-    paths = []
-    for i in (1, 2):
-        paths.append(tmp_path / f"c{i}.ttl")
-        paths[-1].write_text(holding(200 + i, "2050-01-01"))
-    processes = [add_process(store_dir, p) for p in paths]
+    processes = two_adds_at_once(store_dir, tmp_path, [holding(200 + i, "2050-01-01") for i in (1, 2)])
     codes = sorted(p.wait() for p in processes)
     errors = [p.stderr.read().decode() for p in processes]
     assert codes == [0, 1], errors
