@@ -6,7 +6,7 @@ import json
 
 import pyoxigraph as ox
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dprk_kg import namespaces
@@ -212,13 +212,13 @@ def test_the_generated_pool_reaches_violations_of_every_kind():
     assert SHAPES.exists() and BASE.exists()
 
 
-# Derandomized so that CI runs the same 4 examples every time. A random run once found a
-# batch (one node typed both dprk:PostHolding and dprk:Post, tenure status both Ended and
-# Current) where incremental validation reported a CurrentTenureShape violation that the full
-# reference did not: an open bug, recorded in the issue tracker's closing note.
 @pytest.mark.slow
-@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(triples, min_size=1, max_size=10, unique=True))
+# Found by a random run: a second English label on an existing node was shown in place of the
+# first by one side only (label order), so the same problem read as two.
+@example([("f:organ\\/nh-ppc", "a", "dprk:PostHolding"), ("f:organ\\/nh-ppc", "dprk:tenureStatus", "dprk:Current"),
+          ("f:organ\\/nh-ppc", "org:member", "f:person\\/g4"), ("f:organ\\/nh-ppc", "rdfs:label", '"Somebody"@en')])
 def test_with_the_project_shapes_incremental_finds_every_new_problem_and_no_other(batch_triples):
     """The project's shapes (SPARQL rules with variable predicates included): what the batch
     breaks is all reported, and nothing is reported that a full validation would not."""

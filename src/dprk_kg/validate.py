@@ -704,7 +704,9 @@ def curie(iri: str) -> str:
 def _node_label(graph: Any, node: Any) -> str | None:
     import rdflib
 
-    labels = list(graph.objects(node, rdflib.RDFS.label))
+    # Sorted, so that a node with two English labels is named the same way whichever graph
+    # (the batch's neighbourhood or the whole store) the report was drawn from.
+    labels = sorted(graph.objects(node, rdflib.RDFS.label), key=str)
     for lang in ("en", None, "ko"):
         for label in labels:
             if getattr(label, "language", None) == lang:
