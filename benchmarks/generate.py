@@ -349,23 +349,21 @@ def write_units(w: Writer, plan: Plan) -> None:
         w.node(u.iri, pairs)
         prefix = organ_prefix(u)
         asm, pc, ppc = u.organ("assembly"), u.organ("peoples-committee"), u.organ("party-committee")
-        w.node(asm, [(RDF_TYPE, d(f"{prefix}PeoplesAssembly")), (d("jurisdiction"), u.iri),
-                     (RDFS_LABEL, text(f"{name} people's assembly", "en")),
-                     (RDFS_LABEL, text(f"합성 행정구역 {u.number} 인민회의", "ko")),
-                     (dct("source"), src)])
         state_parent = u.parent.organ("peoples-committee") if u.parent else syn("org/cabinet")
-        w.node(pc, [(RDF_TYPE, d(f"{prefix}PeoplesCommittee")), (d("jurisdiction"), u.iri),
-                    (d("electedBy"), asm), (d("accountableTo"), asm),
-                    (o("subOrganizationOf"), state_parent),
-                    (RDFS_LABEL, text(f"{name} people's committee", "en")),
-                    (RDFS_LABEL, text(f"합성 행정구역 {u.number} 인민위원회", "ko")),
-                    (dct("source"), src)])
         party_parent = u.parent.organ("party-committee") if u.parent else syn("org/central-committee")
-        w.node(ppc, [(RDF_TYPE, d(f"{prefix}PartyCommittee")), (d("jurisdiction"), u.iri),
-                     (o("subOrganizationOf"), party_parent), (d("guides"), pc),
-                     (RDFS_LABEL, text(f"{name} party committee", "en")),
-                     (RDFS_LABEL, text(f"합성 행정구역 {u.number} 당위원회", "ko")),
-                     (dct("source"), src)])
+        # Each organ of the unit: its class, its links, and its names in English and Korean.
+        for iri, cls, links, en, ko in [
+            (asm, "PeoplesAssembly", [], "people's assembly", "인민회의"),
+            (pc, "PeoplesCommittee", [(d("electedBy"), asm), (d("accountableTo"), asm),
+                                      (o("subOrganizationOf"), state_parent)],
+             "people's committee", "인민위원회"),
+            (ppc, "PartyCommittee", [(o("subOrganizationOf"), party_parent), (d("guides"), pc)],
+             "party committee", "당위원회"),
+        ]:
+            w.node(iri, [(RDF_TYPE, d(f"{prefix}{cls}")), (d("jurisdiction"), u.iri), *links,
+                         (RDFS_LABEL, text(f"{name} {en}", "en")),
+                         (RDFS_LABEL, text(f"합성 행정구역 {u.number} {ko}", "ko")),
+                         (dct("source"), src)])
         for what, cls, organ, en, ko in [("chairman", "PeoplesCommitteeChairman", pc, "chairman", "위원장"),
                                          ("chief-secretary", "ChiefSecretary", ppc, "chief secretary", "책임비서")]:
             w.node(u.post(what), [(RDF_TYPE, d(cls)), (o("postIn"), organ),
