@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -29,7 +30,7 @@ GRAPH = "https://w3id.org/dprk-kg/graph/base/synthetic"
 
 
 def way_parse_extend(ox, store_dir: Path, data: Path) -> None:
-    """What build.py does today: parse in Python, hold all quads, bulk_extend."""
+    """What build.py did before: parse in Python, hold all quads, bulk_extend."""
     store = ox.Store(str(store_dir))
     store.bulk_extend(list(ox.parse(path=str(data), format=ox.RdfFormat.N_QUADS)))
     store.flush()
@@ -56,6 +57,23 @@ def way_parallel(ox, store_dir: Path, parts: list[Path]) -> None:
     store.flush()
 
 
+def way_build(store_dir: Path, data: Path) -> None:
+    """What build.py does: the file as a batch, loaded in pieces, one thread per core."""
+    sys.path.insert(0, str(HERE.parent / "src"))
+    from dprk_kg import build
+
+    build.batches_dir(store_dir).mkdir(parents=True)
+    os.link(data, build.batches_dir(store_dir) / data.name)
+    build.build(store_dir)
+
+
+def way_rdflib(data: Path) -> None:
+    """The naive side of run.py: rdflib's own parser, into a Graph in memory."""
+    import rdflib
+
+    rdflib.Graph().parse(data, format="turtle")
+
+
 def way_memory(ox, store_dir: Path, data: Path) -> None:
     """In memory (nothing persists: every command would pay this again)."""
     ox.Store().bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
@@ -66,8 +84,12 @@ def child(way: str, store_dir: str, data: list[str]) -> None:
 
     paths = [Path(p) for p in data]
     start, cpu0 = time.perf_counter(), time.process_time()
-    if way == "parse+bulk_extend (build.py today)":
+    if way.startswith("parse+bulk_extend"):
         way_parse_extend(ox, Path(store_dir), paths[0])
+    elif way.startswith("rdflib"):
+        way_rdflib(paths[0])
+    elif way.startswith("dprk-kg build"):
+        way_build(Path(store_dir), paths[0])
     elif way.startswith("bulk_load"):
         way_bulk_load(ox, Path(store_dir), paths[0], lenient="lenient" in way)
     elif way.startswith("parallel"):
@@ -103,7 +125,10 @@ def main() -> int:
     if not (nq.exists() and ttl.exists()):
         work.mkdir(parents=True, exist_ok=True)
         generate.generate(args.size, [nq, ttl], args.seed)
-    ways = [("parse+bulk_extend (build.py today)", [nq]), ("bulk_load N-Quads", [nq]),
+    ways = [("rdflib Graph.parse, Turtle (the naive side)", [ttl]),
+            ("dprk-kg build (pieces in threads), Turtle", [ttl]),
+            ("dprk-kg build (pieces in threads), N-Quads", [nq]),
+            ("parse+bulk_extend (build.py before)", [nq]), ("bulk_load N-Quads", [nq]),
             ("bulk_load N-Quads lenient", [nq]), ("bulk_load Turtle", [ttl]),
             ("bulk_load Turtle lenient", [ttl]), ("parallel bulk_load, 2 N-Quads files, lenient", split(nq, 2)),
             ("in-memory bulk_load N-Quads (not persisted)", [nq])]
