@@ -99,7 +99,8 @@ def child(way: str, store_dir: str, data: list[str]) -> None:
     wall = time.perf_counter() - start
     cpu = time.process_time() - cpu0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    size = sum(p.stat().st_size for p in Path(store_dir).rglob("*") if p.is_file()) if Path(store_dir).exists() else 0
+    size = sum(p.stat().st_size for p in Path(store_dir).rglob("*")  # the index, not the input
+               if p.is_file() and "batches" not in p.parts)
     print(json.dumps({"wall": wall, "cpu": cpu, "peak_mb": peak, "store_mb": size / 2**20}))
 
 
