@@ -49,3 +49,9 @@ def test_build_is_measured_on_both_sides(report: tuple[dict, str]) -> None:
               and r["measure"].startswith("build")]
     assert builds and all(isinstance(r["project"], float) and isinstance(r["naive"], float) for r in builds)
     assert report[0]["info"]["triples"] > report[0]["info"]["synthetic_triples"]
+
+
+def test_the_commands_end_to_end_exit_as_a_user_expects(report: tuple[dict, str]) -> None:
+    """The query answers (exit 0) and the batch with injected errors is refused (exit 1)."""
+    rows = [r for r in report[0]["rows"] if r["group"] == "cli"]
+    assert len(rows) == 2 and all(isinstance(r["project"], float) for r in rows), rows
