@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from dprk_kg import build, catalog, namespaces, query, resources
 from dprk_kg.catalog import Param
 from dprk_kg.errors import UserError
+from dprk_kg.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -162,3 +164,35 @@ def test_an_iri_that_names_nothing_in_the_graph_is_refused(store) -> None:
     with pytest.raises(UserError, match="nothing in the graph is"):
         query.to_term(p, "kg:unit/south-hamgyoung", store)
     assert query.to_term(p, "kg:unit/south-hamgyong", store) == ox.NamedNode(namespaces.KG + "unit/south-hamgyong")
+
+
+# -- plans that stay flat on a big graph ---------------------------------------------------
+
+BIG = 300_000  # triples: enough for a plan that reads a whole class or explodes to show
+
+
+@pytest.fixture(scope="module")
+def big_store(tmp_path_factory: pytest.TempPathFactory):
+    """The ontology and a generated graph of a few 100k triples, in memory (loads in seconds)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import generate
+
+    data = tmp_path_factory.mktemp("big") / "g.nq"
+    generate.generate(BIG, [data], seed=3)
+    s = Store.memory()
+    for f in resources.ontology_files():
+        s.native.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE,
+                           to_graph=ox.NamedNode(namespaces.ONTOLOGY_GRAPH + f.stem))
+    s.native.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+    s.timeout = 20  # seconds; each query takes well under one: a plan that explodes fails here
+    return s, generate.query_params
+
+
+@pytest.mark.parametrize("path", sorted(resources.queries_dir().glob("*.rq")), ids=lambda p: p.stem)
+def test_every_named_query_finishes_on_a_big_generated_graph(path: Path, big_store) -> None:
+    """Not a timing assertion: a plan that explodes (minutes instead of milliseconds) is a bug."""
+    s, params = big_store
+    q = catalog.load(path)
+    result = query.run_named(s, q, params(q.params, BIG, seed=3))
+    if q.form == "SELECT":
+        assert result.variables == list(q.columns)

@@ -67,57 +67,72 @@ def check_read_only(text: str) -> None:
 
 
 def bind_values(text: str, bindings: Mapping[str, Any]) -> str:
-    """``text`` with a VALUES block binding ``bindings`` opening each WHERE group.
+    """``text`` with a VALUES block opening each WHERE group that uses ``bindings``.
 
     The bindings travel as data in a VALUES block (never pasted into the query's
     expressions), which every SPARQL 1.1 engine understands. Placed first in the WHERE group
-    of the query and of each sub-SELECT, it is joined before any FILTER there is evaluated,
-    and a sub-SELECT sees the parameter too (it would not see an outer binding).
+    of the query and of each sub-SELECT that mentions them, it is joined before any FILTER
+    there is evaluated, and a sub-SELECT sees the parameter too (it would not see an outer
+    binding). A group that does not mention a parameter does not get it: rdflib evaluates a
+    sub-SELECT inside the outer solution and then hides the outer bindings from the
+    sub-SELECT's FILTERs, so a parameter bound both outside and inside would read as unbound
+    there (the sub-SELECT would filter out every row).
 
     >>> from pyoxigraph import Literal
     >>> bind_values("SELECT ?x WHERE { ?x ?p ?_d }", {"_d": Literal("a'b")})
     'SELECT ?x WHERE { VALUES (?_d) { ("a\\'b") }  ?x ?p ?_d }'
+    >>> bind_values("SELECT * WHERE { { SELECT ?x WHERE { ?x ?p ?_d } } }", {"_d": Literal("1")})
+    'SELECT * WHERE { { SELECT ?x WHERE { VALUES (?_d) { ("1") }  ?x ?p ?_d } } }'
     """
     from pyoxigraph import BlankNode
 
     if any(isinstance(v, BlankNode) for v in bindings.values()):
         raise UserError("a blank node cannot be bound to a query parameter")
-    names = " ".join(f"?{k}" for k in bindings)
-    values = " ".join(str(v) for v in bindings.values())
-    block = f" VALUES ({names}) {{ ({values}) }} "
-    for brace in reversed(where_braces(text)):
-        text = text[:brace + 1] + block + text[brace + 1:]
+    for brace, used in reversed(where_groups(text)):
+        names = [k for k in bindings if k in used]
+        if names:
+            block = (f" VALUES ({' '.join(f'?{k}' for k in names)}) "
+                     f"{{ ({' '.join(str(bindings[k]) for k in names)}) }} ")
+            text = text[:brace + 1] + block + text[brace + 1:]
     return text
 
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 
-def where_braces(text: str) -> list[int]:
-    """Offsets of the ``{`` opening the WHERE group of the query and of each sub-SELECT.
+def where_groups(text: str) -> list[tuple[int, set[str]]]:
+    """The ``{`` opening the WHERE group of the query and of each sub-SELECT, each with the
+    variables (names without ``?``) that its own query uses outside its sub-SELECTs.
 
-    >>> q = "SELECT * WHERE { { SELECT ?a WHERE { ?a ?p ?o } } }"
-    >>> [q[i:i + 3] for i in where_braces(q)]
-    ['{ {', '{ ?']
+    >>> q = "SELECT ?b WHERE { ?b ?q ?c { SELECT ?a WHERE { ?a ?p ?o } } } ORDER BY ?d"
+    >>> [(q[i:i + 3], sorted(used)) for i, used in where_groups(q)]
+    [('{ ?', ['b', 'c', 'd', 'q']), ('{ ?', ['a', 'o', 'p'])]
     """
-    found: list[int] = []
+    found: list[tuple[int, set[str]]] = []
     depth = 0
     waiting: dict[int, str] = {}  # depth -> state of a query form seen at that depth
+    scopes: list[tuple[int, set[str]]] = [(0, set())]  # (depth of its form, variables used)
     for t in tokens(text):
         upper = t.text.upper() if t.kind == "word" else ""
-        if upper in FORMS:
+        if t.kind == "var":
+            scopes[-1][1].add(t.text[1:])
+        elif upper in FORMS:
             waiting[depth] = "construct" if upper == "CONSTRUCT" else "form"
+            if depth > 0:
+                scopes.append((depth, set()))
         elif upper == "WHERE" and depth in waiting:
             waiting[depth] = "where"
         elif t.text == "{":
             state = waiting.get(depth)
             if state == "where" or state == "form":
-                found.append(t.start)
+                found.append((t.start, scopes[-1][1]))
                 del waiting[depth]
             depth += 1
         elif t.text == "}":
             depth -= 1
             waiting.pop(depth + 1, None)
+            if len(scopes) > 1 and depth < scopes[-1][0]:
+                scopes.pop()
     if not found:
         raise UserError("cannot find the query's WHERE clause to bind parameters")
     return found
