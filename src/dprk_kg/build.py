@@ -37,6 +37,9 @@ from dprk_kg.store import EmbeddedStore, Store
 BUILD_FORMAT = 1
 #: Seconds a writer waits for the lock before giving up (env DPRK_KG_LOCK_TIMEOUT).
 LOCK_TIMEOUT = float(os.environ.get("DPRK_KG_LOCK_TIMEOUT", "600"))
+#: Threads that load pieces at once: one per core, but each piece in flight holds some 60-150 MB,
+#: so a many-core machine still builds within a bounded memory.
+MAX_THREADS = 8
 #: Batch files the build reads, by extension.
 BATCH_FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS,
                  ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
@@ -280,7 +283,7 @@ def _load(store: ox.Store, found: list[Input], *, cut: bool = True) -> None:
             tasks.append((piece, item, part, len(parts) == 1))
             sizes.append((part.end - part.start, item.key))
     progress = _Progress(sum(size for size, _ in sizes), "building the store")
-    pool = ThreadPoolExecutor(os.cpu_count() or 1)
+    pool = ThreadPoolExecutor(min(os.cpu_count() or 1, MAX_THREADS))
     try:
         for future, (size, key) in zip([pool.submit(*task) for task in tasks], sizes):
             future.result()
