@@ -47,7 +47,7 @@ def load_whole(path: Path, syntax: str) -> ox.Store:
 
 def load_pieces(path: Path, syntax: str, size: int) -> tuple[ox.Store, int]:
     store = ox.Store()
-    pieces = split.cut(path, syntax, size)
+    pieces = list(split.cut(path, syntax, size))
     for piece in pieces:
         store.bulk_load(input=piece.read(path), format=FORMATS[syntax], to_graph=GRAPH)
     assert pieces[0].start == 0 and pieces[-1].end == path.stat().st_size
@@ -101,7 +101,7 @@ def test_a_long_string_stops_the_cutting_and_the_rest_is_one_piece(tmp_path: Pat
     lines[10] = 'ex:x ex:p """two\nlines""" .'
     path = tmp_path / "long.ttl"
     path.write_text("@prefix ex: <http://example.org/> .\n" + "\n".join(lines) + "\n")
-    pieces = split.cut(path, "turtle", size=40)
+    pieces = list(split.cut(path, "turtle", size=40))
     assert 1 < len(pieces) < 20
     assert b'"""' in pieces[-1].read(path) and all(b'"""' not in p.read(path) for p in pieces[:-1])
     assert same_graph(load_pieces(path, "turtle", 40)[0], load_whole(path, "turtle"))
@@ -111,7 +111,7 @@ def test_each_piece_restates_the_prefixes_in_force(tmp_path: Path) -> None:
     path = tmp_path / "prefixes.ttl"
     path.write_text("@prefix ex: <http://example.org/one/> .\nex:a ex:p ex:b .\n"
                     "PREFIX ex: <http://example.org/two/>\nex:c ex:p ex:d .\nex:e ex:p ex:f .\n")
-    pieces = split.cut(path, "turtle", size=10)
+    pieces = list(split.cut(path, "turtle", size=10))
     assert len(pieces) >= 3
     last = pieces[-1].read(path)
     assert last.startswith(b"@prefix ex: <http://example.org/one/> .\nPREFIX ex: <http://example.org/two/>\n")
@@ -133,8 +133,8 @@ def test_line_formats_are_cut_at_any_line(tmp_path: Path, syntax: str) -> None:
 def test_other_syntaxes_and_small_files_are_one_piece(tmp_path: Path) -> None:
     path = tmp_path / "data.trig"
     path.write_text("<http://example.org/g> { <http://example.org/a> <http://example.org/p> 1 . }\n" * 50)
-    assert split.cut(path, "trig", size=10) == [split.Piece(0, path.stat().st_size)]
-    assert len(split.cut(path, "turtle")) == 1  # far below the piece size
+    assert list(split.cut(path, "trig", size=10)) == [split.Piece(0, path.stat().st_size)]
+    assert len(list(split.cut(path, "turtle"))) == 1  # far below the piece size
 
 
 # -- the build ---------------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def test_a_build_in_pieces_equals_a_build_of_whole_files(store_dir: Path, tmp_pa
     batches.mkdir(parents=True)
     synthetic(batches, "syn", suffix)
     monkeypatch.setattr(split, "PIECE_BYTES", 4096)  # dozens of pieces, loaded in parallel
-    assert len(split.cut(batches / f"syn{suffix}", build._SYNTAX[build.BATCH_FORMATS[suffix]])) > 20
+    assert len(list(split.cut(batches / f"syn{suffix}", build._SYNTAX[build.BATCH_FORMATS[suffix]]))) > 20
     build.build(store_dir)
     with build.open_store(store_dir) as store:
         in_pieces = set(store.quads())

@@ -275,17 +275,18 @@ def _load(store: ox.Store, found: list[Input], *, cut: bool = True) -> None:
                 pass
             raise _PieceFailed(item.key) from None
 
-    tasks, sizes = [], []
-    for item in found:
-        parts = split.cut(item.path, _SYNTAX.get(item.format, "")) if cut else \
-            [split.Piece(0, item.path.stat().st_size)]
-        for part in parts:
-            tasks.append((piece, item, part, len(parts) == 1))
-            sizes.append((part.end - part.start, item.key))
-    progress = _Progress(sum(size for size, _ in sizes), "building the store")
+    progress = _Progress(sum(item.path.stat().st_size for item in found), "building the store")
     pool = ThreadPoolExecutor(min(os.cpu_count() or 1, MAX_THREADS))
     try:
-        for future, (size, key) in zip([pool.submit(*task) for task in tasks], sizes):
+        started = []
+        for item in found:
+            total = item.path.stat().st_size
+            parts = split.cut(item.path, _SYNTAX.get(item.format, "")) if cut else \
+                [split.Piece(0, total)]
+            for part in parts:  # the first pieces load while the rest are being cut
+                single = part.start == 0 and part.end == total
+                started.append((pool.submit(piece, item, part, single), part.end - part.start, item.key))
+        for future, size, key in started:
             future.result()
             progress.step(size, key)
     finally:

@@ -73,24 +73,24 @@ class Piece:
             return self.header + os.pread(f.fileno(), self.end - self.start, self.start)
 
 
-def cut(path: Path, syntax: str, size: int | None = None) -> list[Piece]:
-    """Pieces of about ``size`` bytes (:data:`PIECE_BYTES`) covering the file.
+def cut(path: Path, syntax: str, size: int | None = None) -> Iterator[Piece]:
+    """Pieces of about ``size`` bytes (:data:`PIECE_BYTES`) covering the file, in order.
 
-    ``syntax`` is ntriples, nquads or turtle for a file that may be cut.
-
-    A small file, or one of another syntax, is one piece.
+    ``syntax`` is ntriples, nquads or turtle for a file that may be cut; a small file, or one
+    of another syntax, is one piece. Pieces come as they are found, so that loading the
+    first ones overlaps with cutting the rest.
 
     >>> import tempfile
     >>> f = Path(tempfile.mkdtemp()) / "a.ttl"
     >>> _ = f.write_bytes(b'@prefix ex: <http://e/> .\\nex:a ex:p "x",\\n  "y ." .\\nex:b ex:p ex:c .\\n')
-    >>> [p.read(f) for p in cut(f, "turtle", size=30)]
+    >>> [p.read(f) for p in cut(f, "turtle", size=30)]  # the second restates the prefix
     [b'@prefix ex: <http://e/> .\\nex:a ex:p "x",\\n  "y ." .\\n', b'@prefix ex: <http://e/> .\\nex:b ex:p ex:c .\\n']
     """
     total, size = Path(path).stat().st_size, size or PIECE_BYTES
+    turtle, header, at = syntax == "turtle", b"", 0
     if syntax not in CUTTABLE:
-        return [Piece(0, total)]
-    turtle = syntax == "turtle"
-    pieces, header, at = [], b"", 0
+        yield Piece(0, total)
+        return
     with open(path, "rb") as f:
         for end, data in _regions(f, total, size, turtle):
             piece = data[:end - at]
@@ -100,12 +100,11 @@ def cut(path: Path, syntax: str, size: int | None = None) -> list[Piece]:
                 directives = _directives(data, end - at)
                 if directives is None or b'"""' in piece or b"'''" in piece:
                     break
-            pieces.append(Piece(at, end, header))
+            yield Piece(at, end, header)
             if turtle:
                 header += b"".join(d + b"\n" for d in directives)
             at = end
-    pieces.append(Piece(at, total, header))
-    return pieces
+    yield Piece(at, total, header)
 
 
 def _regions(f: io.BufferedReader, total: int, size: int, turtle: bool
