@@ -101,7 +101,8 @@ def read_quads(item: Input) -> Iterator[ox.Quad]:
 # -- manifest and staleness ----------------------------------------------------------------
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with open(path, "rb") as f:  # streamed: a 3M-triple file is not held in memory to hash it
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def manifest(found: list[Input]) -> dict:
