@@ -31,6 +31,7 @@ False
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -62,6 +63,11 @@ _FOLDS = [
     (r"g", "k"), (r"d", "t"), (r"b", "p"), (r"l", "r"), (r"w(?=[ou])", ""),
     (r"(.)\1+", r"\1"),
 ]
+_FOLDS_COMPILED = [(re.compile(p), r) for p, r in _FOLDS]
+_APOSTROPHES = re.compile(r"['’ʼ`‘]")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_SILENT_R = re.compile(r"ar(?=[^aeiouyr]|$)")
+_INITIAL_R = re.compile(r"[rln][iy]")
 
 
 def romanize_hangul(text: str) -> str:
@@ -89,23 +95,30 @@ def _initial(token: str) -> str:
     """
     if token in _RI:
         return "i"
-    token = re.sub(r"ar(?=[^aeiouyr]|$)", "a", token)
-    if re.match(r"[rln][iy]", token):
+    token = _SILENT_R.sub("a", token)
+    if _INITIAL_R.match(token):
         return token[1:]
     if token[:1] in "ln":
         return "r" + token[1:]
     return token
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
-    """The spelling-insensitive key of a Korean name (see the module docstring)."""
-    text = unicodedata.normalize("NFKD", romanize_hangul(unicodedata.normalize("NFC", name)))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"['’ʼ`‘]", "", text)
-    tokens = [_initial(t) for t in re.split(r"[^a-z0-9]+", text) if t]
-    key = "".join(tokens)
-    for pattern, replacement in _FOLDS:
-        key = re.sub(pattern, replacement, key)
+    """The spelling-insensitive key of a Korean name (see the module docstring).
+
+    Compiled patterns, and no Unicode normalization of plain ASCII (it changes nothing
+    there): the key of every name in a store is computed when its cache is filled.
+    """
+    if name.isascii():
+        text = name.lower()
+    else:
+        text = unicodedata.normalize("NFKD", romanize_hangul(unicodedata.normalize("NFC", name)))
+        text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = _APOSTROPHES.sub("", text)
+    key = "".join(_initial(t) for t in _NOT_WORD.split(text) if t)
+    for pattern, replacement in _FOLDS_COMPILED:
+        key = pattern.sub(replacement, key)
     return key
 
 
@@ -218,19 +231,32 @@ class NameIndex:
         return Path(store_dir) / "name-keys.sqlite"
 
     @classmethod
+    def current(cls, store_dir: Path, stamp: str) -> NameIndex | None:
+        """The cached index if it exists and its stamp matches, else None."""
+        import sqlite3
+
+        path = cls.file(store_dir)
+        if not path.is_file():
+            return None
+        try:
+            db = sqlite3.connect(path)
+            found = db.execute("SELECT value FROM meta WHERE name = 'stamp'").fetchone()
+        except sqlite3.Error:
+            return None
+        if found and found[0] == stamp:
+            return cls(db, stamp)
+        db.close()
+        return None
+
+    @classmethod
     def load(cls, store_dir: Path, stamp: str, scan: Callable[[], Iterable[Entry]]) -> NameIndex:
         """The cached index if its stamp matches, else one rebuilt from ``scan``."""
         import sqlite3
 
         path = cls.file(store_dir)
-        try:
-            db = sqlite3.connect(path)
-            found = db.execute("SELECT value FROM meta WHERE name = 'stamp'").fetchone()
-            if found and found[0] == stamp:
-                return cls(db, stamp)
-            db.close()
-        except sqlite3.Error:
-            pass
+        index = cls.current(store_dir, stamp)
+        if index is not None:
+            return index
         tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
         try:
             tmp.unlink(missing_ok=True)

@@ -44,13 +44,14 @@ from dprk_kg.errors import UserError
 from dprk_kg.names import (NAME_PREDICATES, NameIndex, bare, likely_duplicates, name_key,
                            name_pattern, read_judgements, stamp_of)
 from dprk_kg.parse import Batch
+from dprk_kg.shacl_sparql import (INTEGERS, SKOLEM, Compiled, compile_shapes, resolve,
+                                  rewrite_closures, target_pattern)
 from dprk_kg.store import Store
 
 SH = namespaces.PREFIXES["sh"]
 RDF_TYPE = namespaces.PREFIXES["rdf"] + "type"
 RDFS_LABEL = namespaces.PREFIXES["rdfs"] + "label"
 SUBCLASS = namespaces.PREFIXES["rdfs"] + "subClassOf"
-SKOLEM = "urn:dprk-kg:bnode:"
 #: Namespaces whose terms are known from the ontology and the shapes; anything else in them
 #: is probably a typo (``org:heldby``).
 STANDARD = tuple(namespaces.PREFIXES[p] for p in
@@ -93,6 +94,8 @@ class Shapes:
     #: The shapes without the sh:sparql constraints that :class:`SparqlCheck` runs.
     core: Any
     sparql: list[SparqlCheck]
+    #: The core constraints as SPARQL, and the shapes left to pyshacl.
+    compiled: Compiled
     reach: Reach
     target_classes: set[str]
     target_subjects_of: set[str]
@@ -134,7 +137,8 @@ def load_shapes(path: Path | None = None) -> Shapes:
                                         (s, rdflib.RDF.type, rdflib.OWL.Class) in graph}
     terms = {str(t) for triple in graph for t in triple if isinstance(t, rdflib.URIRef)}
     core, checks = _split_sparql(graph)
-    return Shapes(graph, core, checks, reach, classes, objects("targetSubjectsOf"),
+    return Shapes(graph, core, checks, compile_shapes(core), reach, classes,
+                  objects("targetSubjectsOf"),
                   objects("targetObjectsOf"), objects("targetNode"), terms)
 
 
@@ -148,33 +152,17 @@ def _split_sparql(graph: Any) -> tuple[Any, list[SparqlCheck]]:
         core.add(triple)
     checks = []
     for shape, constraint in graph.subject_objects(sh.sparql):
-        targets = _target_pattern(graph, shape)
+        targets = target_pattern(graph, shape)
         if targets is None or (constraint, sh.deactivated, rdflib.Literal(True)) in graph:
             continue  # nested shapes get their focus from their parent: pyshacl runs those
         prefixes = "".join(
             f"PREFIX {g.value(d, sh.prefix)}: <{g.value(d, sh.namespace)}>\n"
             for g in [graph] for decl in graph.objects(constraint, sh.prefixes)
             for d in graph.objects(decl, sh.declare))
-        checks.append(SparqlCheck(shape, constraint,
-                                  prefixes + str(graph.value(constraint, sh.select)), targets))
+        checks.append(SparqlCheck(shape, constraint, rewrite_closures(
+            prefixes + str(graph.value(constraint, sh.select))), targets))
         core.remove((shape, sh.sparql, constraint))
     return core, checks
-
-
-def _target_pattern(graph: Any, shape: Any) -> str | None:
-    """A SPARQL pattern binding ?this to the targets of ``shape``; None if it has none."""
-    import rdflib
-
-    sh = rdflib.Namespace(SH)
-    classes = list(graph.objects(shape, sh.targetClass))
-    if (shape, rdflib.RDF.type, rdflib.RDFS.Class) in graph or \
-            (shape, rdflib.RDF.type, rdflib.OWL.Class) in graph:
-        classes.append(shape)
-    parts = [f"{{ ?this a/<{SUBCLASS}>* <{c}> }}" for c in classes]
-    parts += [f"{{ VALUES ?this {{ {n.n3()} }} }}" for n in graph.objects(shape, sh.targetNode)]
-    parts += [f"{{ ?this <{p}> ?any }}" for p in graph.objects(shape, sh.targetSubjectsOf)]
-    parts += [f"{{ ?any <{p}> ?this }}" for p in graph.objects(shape, sh.targetObjectsOf)]
-    return " UNION ".join(parts) if parts else None
 
 
 _NESTING = ("node", "qualifiedValueShape", "not")
@@ -502,7 +490,6 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     reads = _walk(union, focus, reach.depth, fwd, inv, vocabulary)
     reads = {n for n in reads if not (isinstance(n, ox.NamedNode) and n.value in vocabulary)}
     triples = union.edges(reads, None, inv)
-    data = _to_rdflib(ontology + triples)
 
     problems = _unknown_terms(batch, vocabulary | shapes.terms, ontology)
     problems += _uncovered(batch, shapes, ontology, union)
@@ -510,15 +497,17 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     report_graph = None
     targets = [_rdflib_term(n) for n in focus if not isinstance(n, ox.Literal)]
     if targets:
-        from pyshacl import validate
-
-        _, report_graph, _ = validate(data, shacl_graph=shapes.core, inference="none",
-                                      focus_nodes=targets, allow_warnings=True, advanced=True)
-        _run_sparql(shapes, _mini_select(ontology + triples), focus, report_graph)
-        problems += _shacl_problems(report_graph, data, shapes.graph, batch)
+        mini = _mini_store(ontology + triples)
+        select = _selector(mini)
+        report_graph = _pyshacl_rest(shapes, lambda: ontology + triples, targets)
+        keep = {_skolem(n) for n in focus}
+        _run_core(shapes, select, keep, report_graph, batch.triples)
+        _run_sparql(shapes, select, keep, report_graph)
+        problems += _shacl_problems(report_graph, _label_graph(select, report_graph),
+                                    shapes.graph, batch)
     problems = _merge_hints(problems)
     problems.sort(key=lambda p: ({"violation": 0, "warning": 1}.get(p.severity, 2),
-                                 p.file or "~", p.line or 0, p.node, p.path or ""))
+                                 p.file or "~", p.line or 0, p.node, p.path or "", p.message))
     return Report(problems, len(targets), len(triples), reach.depth is not None, report_graph)
 
 
@@ -536,135 +525,308 @@ def validate(kg: Any, paths: Iterable[Path], *, fmt: str | None = None,
 
 
 def name_index_for(store_dir: Path, store: Store) -> NameIndex | None:
-    """The cached name keys of the embedded store in ``store_dir`` (built if stale)."""
+    """The cached name keys of the embedded store in ``store_dir``, if they are current.
+
+    A stale or missing cache is not rebuilt here: that costs seconds at a million triples
+    (every name's key), while the duplicate check answers from the store without it in a
+    fraction of that (:func:`named_nodes`). :func:`fill_name_index` builds it.
+    """
+    stamp = _build_stamp(store_dir)
+    return None if stamp is None else NameIndex.current(Path(store_dir), stamp)
+
+
+def fill_name_index(store_dir: Path, store: Store) -> NameIndex | None:
+    """Build the name-key cache of a freshly built store (for the build, or later), so that
+    each validation's duplicate check is a lookup."""
+    stamp = _build_stamp(store_dir)
+    return None if stamp is None else NameIndex.load(Path(store_dir), stamp,
+                                                     lambda: named_nodes(store))
+
+
+def _build_stamp(store_dir: Path) -> str | None:
     from dprk_kg.build import current_index
 
     index = current_index(Path(store_dir))
-    if index is None:
-        return None
-    stamp = stamp_of(index.with_name(index.name + ".json"))  # the build's manifest
-    return NameIndex.load(Path(store_dir), stamp, lambda: named_nodes(store))
+    return None if index is None else stamp_of(index.with_name(index.name + ".json"))
 
 
 def refresh_name_index(store_dir: Path, store: Store, names: NameIndex,
                        subjects: Iterable[ox.NamedNode]) -> None:
     """After an add: the new nodes' names join the cache, stamped with the new manifest."""
-    from dprk_kg.build import current_index
-
-    index = current_index(Path(store_dir))
-    if index is None:
+    stamp = _build_stamp(store_dir)
+    if stamp is None:
         return
-    names.stamp = stamp_of(index.with_name(index.name + ".json"))
+    names.stamp = stamp
     names.extend(named_nodes(store, subjects=subjects))
 
 
 def validate_store(store: Store, *, shapes: Shapes | None = None, reference: bool = False
                    ) -> Report:
-    """Full validation of everything in the store.
+    """Full validation of everything in the store, on the store's own engine.
 
-    The core shapes run in pyshacl over the whole graph; each sh:sparql constraint runs once
-    on the store's own engine with ``$this`` unbound. ``reference=True`` leaves everything
-    to pyshacl (the slow, plain way: the yardstick of the tests).
+    Each core constraint runs as one SELECT over the store (:mod:`dprk_kg.shacl_sparql`) and
+    each sh:sparql constraint once with ``$this`` unbound; only what the compiler leaves to
+    pyshacl needs an rdflib copy of the graph. ``reference=True`` leaves everything to
+    pyshacl over an rdflib copy (the slow, plain way: the yardstick of the tests).
     """
-    from pyshacl import validate
-
     shapes = shapes or load_shapes()
-    data = _to_rdflib(q.triple for q in store.quads())
-    _, report_graph, _ = validate(data, shacl_graph=shapes.graph if reference else shapes.core,
-                                  inference="none", allow_warnings=True, advanced=True)
-    if not reference:
-        def select(query: str, this: Any) -> list[dict]:
-            return store.select(query).rows
+    if reference:
+        from pyshacl import validate
 
-        _run_sparql(shapes, select, None, report_graph)
-    problems = _shacl_problems(report_graph, data, shapes.graph, Batch())
-    return Report(problems, -1, len(data), False, report_graph)
+        data = _to_rdflib(q.triple for q in store.quads())
+        _, report_graph, _ = validate(data, shacl_graph=shapes.graph, inference="none",
+                                      allow_warnings=True, advanced=True)
+        problems = _shacl_problems(report_graph, data, shapes.graph, Batch())
+        return Report(problems, -1, len(data), False, report_graph)
+    report_graph = _pyshacl_rest(shapes, lambda: [q.triple for q in store.quads()], None)
+    store = _in_memory(store)
+    select = _selector(store)
+    _run_core(shapes, select, None, report_graph, [])
+    _run_sparql(shapes, select, None, report_graph)
+    problems = _shacl_problems(report_graph, _label_graph(select, report_graph, store),
+                               shapes.graph, Batch())
+    return Report(problems, -1, -1, False, report_graph)
+
+
+def _in_memory(store: Store) -> Store:
+    """An in-memory copy of an on-disk store (a remote one is queried where it is).
+
+    Why: the checks join every focus node with its values, and RocksDB's lookups make those
+    joins about 15 times slower on disk than in memory (FactSourced at 100k triples: 10.5 s
+    against 0.7 s); the copy costs one scan of the store (about 10 µs a quad).
+    """
+    native = getattr(store, "native", None)
+    if native is None or getattr(store, "path", None) is None:
+        return store
+    copy = Store.memory()
+    copy.native.bulk_extend(native.quads_for_pattern(None, None, None))
+    return copy
 
 
 def _skolem(term: Any) -> Any:
     return ox.NamedNode(SKOLEM + term.value) if isinstance(term, ox.BlankNode) else term
 
 
-def _run_sparql(shapes: Shapes, select: Any, focus: set | None, report: Any) -> None:
-    """Run each sh:sparql check, adding its results to ``report`` the way pyshacl writes them.
+def _pyshacl_rest(shapes: Shapes, data: Any, focus: list | None) -> Any:
+    """The report of what the compiler left to pyshacl (an empty report when nothing is).
 
-    ``select(query, this)`` answers a SELECT (with ``$this`` pre-bound when ``this`` is given)
-    as rows of {variable: term}. With ``focus`` the check runs once per targeted focus node;
-    with None it runs once, ``$this`` unbound, over the whole graph (the shapes' SELECTs are
-    written to allow it) and its rows are kept for the shape's targets.
+    ``data()`` gives the triples pyshacl needs (only asked for when it runs).
     """
     import rdflib
 
-    if not shapes.sparql:
-        return
-    sh = rdflib.Namespace(SH)
+    if shapes.compiled.rest is None:
+        report = rdflib.Graph()
+        summary = rdflib.BNode()
+        report.add((summary, rdflib.RDF.type, rdflib.URIRef(SH + "ValidationReport")))
+        report.add((summary, rdflib.URIRef(SH + "conforms"), rdflib.Literal(True)))
+        return report
+    from pyshacl import validate
+
+    _, report, _ = validate(_to_rdflib(data()), shacl_graph=shapes.compiled.rest,
+                            inference="none", focus_nodes=focus, allow_warnings=True,
+                            advanced=True)
+    return report
+
+
+class _ResultWriter:
+    """Adds validation results to a report graph the way pyshacl writes them."""
+
+    def __init__(self, shapes: Shapes, report: Any) -> None:
+        import rdflib
+
+        self.sh = rdflib.Namespace(SH)
+        self.shapes, self.report = shapes, report
+        [self.summary] = report.subjects(rdflib.RDF.type, self.sh.ValidationReport)
+
+    def add(self, focus: Any, shape: Any, component: str, severity: Any, path: Any,
+            value: Any, messages: list, constraint: Any = None) -> None:
+        import rdflib
+
+        sh, report = self.sh, self.report
+        result = rdflib.BNode()
+        report.add((self.summary, sh.result, result))
+        if severity == sh.Violation:
+            report.set((self.summary, sh.conforms, rdflib.Literal(False)))
+        report.add((result, rdflib.RDF.type, sh.ValidationResult))
+        report.add((result, sh.focusNode, _rdflib_term(focus)))
+        report.add((result, sh.resultSeverity, severity))
+        report.add((result, sh.sourceShape, shape))
+        report.add((result, sh.sourceConstraintComponent, sh[component]))
+        if constraint is not None:
+            report.add((result, sh.sourceConstraint, constraint))
+        if path is not None:
+            report.add((result, sh.resultPath, path))
+            if isinstance(path, rdflib.BNode):  # a complex path: copied, as pyshacl does
+                todo = [path]
+                while todo:
+                    node = todo.pop()
+                    for p, o in self.shapes.graph.predicate_objects(node):
+                        report.add((node, p, o))
+                        if isinstance(o, rdflib.BNode):
+                            todo.append(o)
+        if value is not None:
+            report.add((result, sh.value, _rdflib_term(value)))
+        for m in messages:
+            report.add((result, sh.resultMessage, m))
+
+
+def _run_core(shapes: Shapes, select: Any, keep: set | None, report: Any,
+              batch: list[ox.Triple]) -> None:
+    """Run each compiled core check once, adding the results for the focus nodes in ``keep``
+    (all when None). ``batch``: triples whose literals are known as written (see
+    :attr:`dprk_kg.shacl_sparql.CoreCheck.exact`)."""
+    import rdflib
+
+    writer = _ResultWriter(shapes, report)
     g = shapes.graph
-    nodes = " ".join(str(_skolem(n)) for n in (focus or ()) if not isinstance(n, ox.Literal))
-    values = f"VALUES ?this {{ {nodes} }} " if focus is not None else ""
-    [summary] = report.subjects(rdflib.RDF.type, sh.ValidationReport)
+    for check in shapes.compiled.checks:
+        messages = list(g.objects(check.shape, writer.sh.message)) or [rdflib.Literal(_plain_words(
+            g, check.shape, writer.sh[check.component], check.path, check.component))]
+        rows = [r for r in select(check.query, None) if keep is None or r["this"] in keep]
+        if check.exact is not None:
+            rows += _bare_integers(check, select, keep, batch)
+        for row in rows:
+            writer.add(row["this"], check.shape, check.component, check.severity, check.path,
+                       row.get("value"), messages)
+
+
+def _bare_integers(check: Any, select: Any, keep: set | None, batch: list[ox.Triple]
+                   ) -> list[dict]:
+    """Batch literals of another integer type where an integer subtype is required: the store
+    folds them all into xsd:integer, so only the batch as written shows them."""
+    predicate, datatype = check.exact
+    found = [t for t in batch if t.predicate.value == predicate and isinstance(t.object, ox.Literal)
+             and t.object.datatype.value in INTEGERS and t.object.datatype.value != datatype]
+    if not found:
+        return []
+    low, high = INTEGERS[datatype]
+    targets = {r["this"] for r in
+               select(f"SELECT DISTINCT ?this WHERE {{ {check.targets} }}", None)}
+    rows = []
+    for t in found:
+        this = _skolem(t.subject)
+        try:
+            number = int(t.object.value)
+        except ValueError:
+            continue  # ill-typed: the SELECT reports it
+        in_range = (low is None or number >= low) and (high is None or number <= high)
+        if in_range and this in targets and (keep is None or this in keep):
+            rows.append({"this": this, "value": t.object})
+    return rows
+
+
+def _run_sparql(shapes: Shapes, select: Any, keep: set | None, report: Any) -> None:
+    """Run each sh:sparql check once with ``$this`` unbound (the shapes' SELECTs are written to
+    allow it), adding the results for its targets in ``keep`` (all when None) to ``report``.
+
+    ``select(query, this)`` answers a SELECT as rows of {variable: term}. On a batch's
+    neighbourhood the rows of nodes outside ``keep`` are dropped: their neighbourhood is
+    not all there.
+    """
+    import rdflib
+
+    writer = _ResultWriter(shapes, report)
+    sh, g = writer.sh, shapes.graph
     for check in shapes.sparql:
         targets = {r["this"] for r in select(
-            f"SELECT DISTINCT ?this WHERE {{ {values}{check.targets} }}", None)}
+            f"SELECT DISTINCT ?this WHERE {{ {check.targets} }}", None)}
+        if keep is not None:
+            targets &= keep
         path = g.value(check.shape, sh.path)
         severity = g.value(check.shape, sh.severity) or sh.Violation
         messages = list(g.objects(check.constraint, sh.message)) or \
             list(g.objects(check.shape, sh.message))
-        if focus is not None:
-            answers = [(this, select(check.query, this)) for this in targets]
-        else:
-            answers = [(None, [r for r in select(check.query, None) if r.get("this") in targets])]
-        for this, rows in answers:
-            seen = set()
-            for bound in rows:
-                bound = dict(bound)
-                if "failure" in bound:
-                    raise UserError("a sh:sparql constraint of the shapes failed (?failure)")
-                t, p, v = bound.pop("this", None), bound.pop("path", None), bound.pop("value", None)
-                if t is None and p is None and v is None:
-                    continue
-                key = (this, t, p, v, tuple(sorted(bound.items(), key=str)))
-                if key in seen:
-                    continue
-                seen.add(key)
-                node = t or this
-                value = v if v is not None else (None if path is not None else node)
-                result = rdflib.BNode()
-                report.add((summary, sh.result, result))
-                report.set((summary, sh.conforms, rdflib.Literal(False)))
-                report.add((result, rdflib.RDF.type, sh.ValidationResult))
-                report.add((result, sh.focusNode, _rdflib_term(node)))
-                report.add((result, sh.resultSeverity, severity))
-                report.add((result, sh.sourceShape, check.shape))
-                report.add((result, sh.sourceConstraint, check.constraint))
-                report.add((result, sh.sourceConstraintComponent, sh.SPARQLConstraintComponent))
-                if p is not None or path is not None:
-                    report.add((result, sh.resultPath, _rdflib_term(p) if p is not None else path))
-                if value is not None:
-                    report.add((result, sh.value, _rdflib_term(value)))
-                names = {"this": node, "value": value, "path": p, **bound}
-                for m in messages:
-                    text = str(m)
-                    for var, val in names.items():
-                        if val is not None:
-                            text = re.sub(f"{{[?$]{var}}}", str(_rdflib_term(val)), text)
-                    report.add((result, sh.resultMessage, rdflib.Literal(text, lang=m.language)))
+        seen = set()
+        for bound in select(check.query, None):
+            bound = dict(bound)
+            if "failure" in bound:
+                raise UserError("a sh:sparql constraint of the shapes failed (?failure)")
+            t, p, v = bound.pop("this", None), bound.pop("path", None), bound.pop("value", None)
+            if t not in targets:
+                continue
+            key = (t, p, v, tuple(sorted(bound.items(), key=str)))
+            if key in seen:
+                continue
+            seen.add(key)
+            value = v if v is not None else (None if path is not None else t)
+            names = {"this": t, "value": value, "path": p, **bound}
+            texts = []
+            for m in messages:
+                text = str(m)
+                for var, val in names.items():
+                    if val is not None:
+                        text = re.sub(f"{{[?$]{var}}}", str(_rdflib_term(val)), text)
+                texts.append(rdflib.Literal(text, lang=m.language))
+            writer.add(t, check.shape, "SPARQLConstraintComponent", severity,
+                       _rdflib_term(p) if p is not None else path, value, texts,
+                       constraint=check.constraint)
 
 
-def _mini_select(triples: list[ox.Triple]) -> Any:
-    """A select function over ``triples`` alone, in a pyoxigraph store in memory."""
+def _mini_store(triples: list[ox.Triple]) -> ox.Store:
+    """``triples`` alone in a pyoxigraph store in memory, blank nodes skolemized."""
     mini = ox.Store()
     mini.extend(ox.Quad(_skolem(t.subject), t.predicate, _skolem(t.object)) for t in triples)
+    return mini
 
-    def select(query: str, this: Any) -> list[dict]:
+
+def _selector(store: Store | ox.Store) -> Any:
+    """A select function (query, $this or None) -> rows of {variable: term} over ``store``,
+    for one validation run: class closures (:func:`dprk_kg.shacl_sparql.resolve`) are asked
+    once and kept."""
+    closures: dict[str, str] = {}
+
+    def raw(query: str, this: Any) -> list[dict]:
+        if isinstance(store, Store):
+            return store.select(query, {"this": this} if this else None).rows
         subs = {ox.Variable("this"): this} if this is not None else {}
         try:
-            rows = mini.query(query, substitutions=subs)
+            rows = store.query(query, substitutions=subs)
         except SyntaxError as e:
             raise UserError(f"a sh:sparql constraint of the shapes does not parse: {e}") from e
         names = [v.value for v in rows.variables]
         return [{n: r[n] for n in names if r[n] is not None} for r in rows]
 
-    return select
+    return lambda query, this: raw(resolve(query, raw, closures), this)
+
+
+def _label_graph(select: Any, report: Any, store: Store | None = None) -> Any:
+    """The labels of the report's nodes, and the holders of its blank nodes (with theirs):
+    all :func:`_describe` reads, as a small rdflib graph.
+
+    Blank nodes of the store (not skolemized) are looked up through its pyoxigraph store.
+    """
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    out = rdflib.Graph()
+    todo = {n for p in (sh.focusNode, sh.value) for n in report.objects(None, p)
+            if not isinstance(n, rdflib.Literal)}
+    seen: set = set()
+    while todo:
+        nodes = todo - seen
+        seen |= nodes
+        todo = set()
+        found: list[ox.Triple] = []
+        native = getattr(store, "native", None)
+        blanks = [_ox_node(n) for n in nodes if str(n).startswith(SKOLEM)]
+        if native is not None and blanks:
+            for b in blanks:
+                found += [q.triple for q in native.quads_for_pattern(b, ox.NamedNode(RDFS_LABEL))]
+                found += [q.triple for q in native.quads_for_pattern(None, None, b)]
+        iris = [ox.NamedNode(str(n)) for n in nodes if native is None or
+                not str(n).startswith(SKOLEM)]
+        for i in range(0, len(iris), 500):
+            chunk = _values(iris[i:i + 500])
+            found += [ox.Triple(r["n"], ox.NamedNode(RDFS_LABEL), r["l"]) for r in select(
+                f"SELECT ?n ?l WHERE {{ VALUES ?n {{ {chunk} }} ?n <{RDFS_LABEL}> ?l }}", None)]
+            found += [ox.Triple(r["h"], r["p"], r["n"]) for r in select(
+                f"SELECT ?h ?p ?n WHERE {{ VALUES ?n {{ {chunk} }} ?h ?p ?n "
+                f'FILTER (STRSTARTS(STR(?n), "{SKOLEM}")) }}', None)]
+        for t in found:
+            out.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
+            if t.predicate.value != RDFS_LABEL:
+                todo.add(_rdflib_term(t.subject))
+    return out
 
 
 def _rdflib_term(term: Any) -> Any:
@@ -788,6 +950,11 @@ _COMPONENT_WORDS = {
     "LessThanConstraintComponent": "{path} must be earlier than {lessThan}",
     "LessThanOrEqualsConstraintComponent": "{path} must not be later than {lessThanOrEquals}",
     "ClosedConstraintComponent": "{path} is not allowed on this kind of node",
+    "OrConstraintComponent": "meets none of the alternatives its rule allows",
+    "QualifiedMinCountConstraintComponent":
+        "needs at least {qualifiedMinCount} value(s) of the required kind for {path}",
+    "QualifiedMaxCountConstraintComponent":
+        "may have at most {qualifiedMaxCount} value(s) of the given kind for {path}",
 }
 
 
@@ -946,14 +1113,12 @@ def named_nodes(store: Store, types: Iterable[str] | None = None, names: Iterabl
                 ) -> list[tuple[str, str, tuple[str, ...]]]:
     """(IRI, name, types) of the named nodes of ``store``: all, ``subjects``, or those of
     ``types`` whose names could match ``names`` (a regular expression per name key, or the
-    same text)."""
-    preds = " ".join(f"<{p}>" for p in NAME_PREDICATES)
-    where = f"VALUES ?p {{ {preds} }} ?s ?p ?name ; a ?type . FILTER(isIRI(?s)) "
-    if subjects is not None:
-        iris = [s for s in subjects if isinstance(s, ox.NamedNode)]
-        if not iris:
-            return []
-        where = f"VALUES ?s {{ {_values(iris)} }} {where}"
+    same text).
+
+    The names are read straight from the store's index where it is embedded (a scan of the
+    name predicates: well under a second at a million triples, where a SPARQL join of names
+    and types takes seconds); only the candidates' types are asked for.
+    """
     wanted = None
     if types is not None:
         # A regular expression per key picks the candidates cheaply; keys are compared later.
@@ -961,12 +1126,34 @@ def named_nodes(store: Store, types: Iterable[str] | None = None, names: Iterabl
         keys = {k for k in map(name_key, names) if k}
         pattern = re.compile("|".join(sorted(map(name_pattern, keys))) or "^$")
         wanted = lambda name: name in names or pattern.match(bare(name))  # noqa: E731
-        where = f"VALUES ?wanted {{ {_values(ox.NamedNode(c) for c in types)} }} ?s a ?wanted . {where}"
-    found: dict[tuple[str, str], set[str]] = {}
-    for row in store.select(f"SELECT DISTINCT ?s ?name ?type WHERE {{ {where} }}").rows:
-        if wanted is None or wanted(row["name"].value):
-            found.setdefault((row["s"].value, row["name"].value), set()).add(row["type"].value)
-    return [(s, n, tuple(sorted(t))) for (s, n), t in found.items()]
+    if subjects is not None:
+        pairs = _names(store, [s for s in subjects if isinstance(s, ox.NamedNode)])
+    else:
+        pairs = [(s, n) for s, n in _names(store, None) if wanted is None or wanted(n)]
+    classes: dict[str, set[str]] = {}
+    iris = sorted({ox.NamedNode(s) for s, _ in pairs}, key=str)
+    for i in range(0, len(iris), 1000):
+        chunk = _values(iris[i:i + 1000])
+        for row in store.select(f"SELECT ?s ?type WHERE {{ VALUES ?s {{ {chunk} }} ?s a ?type }}").rows:
+            classes.setdefault(row["s"].value, set()).add(row["type"].value)
+    return [(s, n, tuple(sorted(classes[s]))) for s, n in dict.fromkeys(pairs)
+            if classes.get(s) and (types is None or classes[s] & set(types))]
+
+
+def _names(store: Store, subjects: list[ox.NamedNode] | None) -> list[tuple[str, str]]:
+    """(IRI, name) of every named IRI in ``store``, or of ``subjects``."""
+    native = getattr(store, "native", None)
+    if subjects is not None or native is None:
+        if subjects == []:
+            return []
+        preds = " ".join(f"<{p}>" for p in NAME_PREDICATES)
+        where = "" if subjects is None else f"VALUES ?s {{ {_values(subjects)} }} "
+        return [(r["s"].value, r["name"].value) for r in store.select(
+            f"SELECT DISTINCT ?s ?name WHERE {{ {where}VALUES ?p {{ {preds} }} ?s ?p ?name "
+            f"FILTER(isIRI(?s)) }}").rows]
+    return [(q.subject.value, q.object.value) for p in NAME_PREDICATES
+            for q in native.quads_for_pattern(None, ox.NamedNode(p), None)
+            if isinstance(q.subject, ox.NamedNode) and q.graph_name != ox.DefaultGraph()]
 
 
 def _duplicates(store: Store, batch: Batch, judgements: Path | None,
