@@ -106,15 +106,14 @@ def queries(fmt: Annotated[ListFormat, typer.Option("--format", help="Output for
     if fmt is ListFormat.json:
         emit(json.dumps([_describe(q) for q in found.values()], ensure_ascii=False, indent=1))
         return
-    from rich.console import Console
     from rich.table import Table
 
-    from dprk_kg.results import console_width
+    from dprk_kg.results import plain_console
 
     table = Table("name", "summary", "parameters", header_style="bold")
     for q in found.values():
         table.add_row(q.name, q.summary, "\n".join(_param_text(p) for p in q.params))
-    Console(file=sys.stdout, width=console_width(sys.stdout)).print(table)
+    plain_console(sys.stdout).print(table)
 
 
 def _param_text(p) -> str:

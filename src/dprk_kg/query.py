@@ -23,7 +23,6 @@ import pyoxigraph as ox
 
 from dprk_kg.catalog import NamedQuery, Param
 from dprk_kg.errors import UserError
-from dprk_kg.parse import expand_iri
 from dprk_kg.sparqltext import check_read_only, keywords
 from dprk_kg.store import SelectResult, Store, Term
 
@@ -93,6 +92,8 @@ def _iri(param: Param, value: str, store: Store | None, *, must_exist: bool) -> 
     With a store, an IRI must name something in the graph: a typo such as
     ``kg:unit/south-hamgyoung`` would otherwise give an empty answer that reads as "no facts".
     """
+    from dprk_kg.parse import expand_iri  # the ingest parser's module: loaded only for an IRI
+
     try:
         iri = expand_iri(value)
     except ValueError:

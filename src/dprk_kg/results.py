@@ -153,8 +153,8 @@ def cell(term: Term | None, names: dict[str, str]) -> str:
 
 def print_table(result: SelectResult | bool, store: Store | None, out: TextIO) -> None:
     """A rich table with labels for IRIs; ASK answers print as yes / no."""
-    from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     if isinstance(result, bool):
         out.write("yes\n" if result else "no\n")
@@ -165,15 +165,26 @@ def print_table(result: SelectResult | bool, store: Store | None, out: TextIO) -
     table = Table(header_style="bold")
     for v in result.variables:
         table.add_column(v, overflow="fold")  # fold, not crop: a URL must stay whole
-    for row in result.rows:
-        table.add_row(*(cell(row.get(v), names) for v in result.variables))
-    Console(file=out, width=console_width(out)).print(table)
+    for row in result.rows:  # as Text: a value is shown as is, never read as rich markup
+        table.add_row(*(Text(cell(row.get(v), names)) for v in result.variables))
+    plain_console(out).print(table)
     out.write(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}\n")
 
 
 def console_width(out: TextIO) -> int | None:
     """Terminal width on a terminal or with $COLUMNS; wide in a pipe, so no cell is cut."""
     return None if out.isatty() or "COLUMNS" in os.environ else 200
+
+
+def plain_console(out: TextIO) -> Any:
+    """A rich console that prints text as given: no markup, emoji codes or highlighting.
+
+    A quote such as "[1]" or ":flag:" stays as the source printed it, and skipping the
+    highlighter's regular expressions makes a big table print faster.
+    """
+    from rich.console import Console
+
+    return Console(file=out, width=console_width(out), markup=False, emoji=False, highlight=False)
 
 
 def write(result: SelectResult | bool | list[ox.Triple], fmt: str, out: TextIO,

@@ -17,9 +17,7 @@ this module never knows which backend answered.
 from __future__ import annotations
 
 import threading
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -292,6 +290,9 @@ class RemoteStore(Store):
         if self.timeout is not None:
             # Fuseki and GraphDB read seconds from `timeout`; others ignore it.
             fields = [*fields, ("timeout", f"{self.timeout:g}")]
+        import urllib.error  # only for a server: kept off the embedded store's import path
+        import urllib.request
+
         request = urllib.request.Request(
             url, data=urllib.parse.urlencode(fields).encode(), method="POST",
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
