@@ -60,7 +60,7 @@ def test_a_missing_judgement_file_means_no_judgements(tmp_path):
 def test_the_name_key_cache_is_rebuilt_when_the_store_changes_and_works_read_only(tmp_path):
     from dprk_kg.names import NameIndex
 
-    entries = [("kg:a", "Kim Jong Un", ("dprk:Person",))]
+    entries = [("kg:a", "Kim Jong Un")]
     first = NameIndex.load(tmp_path, "stamp-1", lambda: entries)
     assert [e[0] for e in first.lookup(name_key("Kim Jŏng-ŭn"))] == ["kg:a"]
     again = NameIndex.load(tmp_path, "stamp-1", lambda: [])  # same stamp: read, not rebuilt

@@ -246,3 +246,34 @@ def test_full_validation_with_sparql_on_the_store_equals_plain_pyshacl(batch_tri
     plain = validate_store(store, shapes=shapes(), reference=True)
     assert shacl_keys(fast.problems) == shacl_keys(plain.problems)
     assert fast.conforms == plain.conforms
+
+
+def test_the_name_cache_and_the_store_search_find_the_same_duplicates(built_store, tmp_path):
+    """A validation right after a build searches the store (no cache is built on its way);
+    once the cache is filled, the same likely duplicate is found by a lookup."""
+    import shutil
+
+    from dprk_kg import api
+    from dprk_kg.names import NameIndex
+    from dprk_kg.validate import fill_name_index, name_index_for, validate
+
+    store_dir = tmp_path / "store"
+    shutil.copytree(built_store, store_dir, symlinks=True)
+    batch = tmp_path / "new.ttl"
+    batch.write_text(PREFIXES + """
+<https://w3id.org/dprk-kg/id/person/kim-2> a dprk:Person ; rdfs:label "Kim Jŏng-ŭn"@en ;
+    dcterms:source <https://w3id.org/dprk-kg/id/source/kcna-2019-07-22> .
+""")
+    kg = api.open(store_dir)
+
+    def duplicates() -> list[str]:
+        report = validate(kg, [batch], progress=False)
+        return [p.message for p in report.problems if p.rule == "likely-duplicate"]
+
+    NameIndex.file(store_dir).unlink(missing_ok=True)
+    searched = duplicates()
+    assert name_index_for(store_dir, kg.store) is None  # validating built no cache
+    assert fill_name_index(store_dir, kg.store) is not None
+    assert name_index_for(store_dir, kg.store) is not None
+    assert duplicates() == searched == [
+        "looks like the existing kg:person/kim-jong-un (Kim Jong Un)"]

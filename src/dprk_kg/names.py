@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import re
 import unicodedata
@@ -196,8 +195,8 @@ def likely_duplicates(names_new: dict[str, set[str]], names_existing: dict[str, 
     []
     """
     index: dict[str, list[tuple[str, str]]] = {}
-    for node, names in names_existing.items():
-        for name in names:
+    for node, names in sorted(names_existing.items()):
+        for name in sorted(names):  # the same name shown whichever way they were found
             index.setdefault(name_key(name), []).append((node, name))
     found: dict[tuple[str, str], LikelyDuplicate] = {}
     for node, names in names_new.items():
@@ -209,8 +208,9 @@ def likely_duplicates(names_new: dict[str, set[str]], names_existing: dict[str, 
     return sorted(found.values(), key=lambda d: (d.new, d.existing))
 
 
-#: One named node: (IRI, name, its rdf:types).
-Entry = tuple[str, str, tuple[str, ...]]
+#: One name of a node: (IRI, name). Types are asked of the store at lookup: reading them for
+#: every node would double the cost of filling the cache.
+Entry = tuple[str, str]
 
 
 class NameIndex:
@@ -222,6 +222,9 @@ class NameIndex:
     store's build manifest, rebuilt when the stamp no longer matches, and extended in place
     by ``add`` so that adding does not invalidate it. Deleting it is always safe.
     """
+
+    #: Bumped when the table changes: a cache of another layout is rebuilt, not misread.
+    LAYOUT = "2"
 
     def __init__(self, connection: Any, stamp: str) -> None:
         self.db, self.stamp = connection, stamp
@@ -243,7 +246,7 @@ class NameIndex:
             found = db.execute("SELECT value FROM meta WHERE name = 'stamp'").fetchone()
         except sqlite3.Error:
             return None
-        if found and found[0] == stamp:
+        if found and found[0] == f"{cls.LAYOUT}:{stamp}":
             return cls(db, stamp)
         db.close()
         return None
@@ -263,7 +266,7 @@ class NameIndex:
             db = sqlite3.connect(tmp)
         except (OSError, sqlite3.Error):  # a store folder we may not write: keep it in memory
             tmp, db = None, sqlite3.connect(":memory:")
-        db.executescript("CREATE TABLE names (key TEXT, iri TEXT, name TEXT, types TEXT);"
+        db.executescript("CREATE TABLE names (key TEXT, iri TEXT, name TEXT);"
                          "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);")
         index = cls(db, stamp)
         index.extend(scan())
@@ -276,15 +279,15 @@ class NameIndex:
         return cls(sqlite3.connect(path), stamp)
 
     def lookup(self, key: str) -> list[Entry]:
-        rows = self.db.execute("SELECT iri, name, types FROM names WHERE key = ?", (key,))
-        return [(iri, name, tuple(json.loads(types))) for iri, name, types in rows]
+        return list(self.db.execute("SELECT iri, name FROM names WHERE key = ?", (key,)))
 
     def extend(self, entries: Iterable[Entry]) -> None:
         """Add entries and stamp the cache with :attr:`stamp` (one transaction)."""
         with self.db:
-            self.db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)",
-                                ((name_key(n), i, n, json.dumps(list(t))) for i, n, t in entries))
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (self.stamp,))
+            self.db.executemany("INSERT INTO names VALUES (?, ?, ?)",
+                                ((name_key(n), i, n) for i, n in entries))
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)",
+                            (f"{self.LAYOUT}:{self.stamp}",))
 
 
 def stamp_of(manifest: Path) -> str:

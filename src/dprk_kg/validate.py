@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -124,10 +125,7 @@ def load_shapes(path: Path | None = None) -> Shapes:
     if not shapes:
         raise UserError("the shapes file defines no shape: nothing could be checked",
                         file=str(path))
-    reach = Reach()
-    for shape in shapes:
-        depth = _shape_depth(graph, shape, reach, set())
-        reach.depth = None if depth is None or reach.depth is None else max(reach.depth, depth)
+    reach = _reach(graph, shapes, path)
 
     def objects(p: str) -> set[str]:
         return {str(o) for o in graph.objects(None, sh[p])}
@@ -140,6 +138,35 @@ def load_shapes(path: Path | None = None) -> Shapes:
     return Shapes(graph, core, checks, compile_shapes(core), reach, classes,
                   objects("targetSubjectsOf"),
                   objects("targetObjectsOf"), objects("targetNode"), terms)
+
+
+def _reach(graph: Any, shapes: list, path: Path) -> Reach:
+    """What the shapes look at (:class:`Reach`), remembered per shapes text in the user's
+    cache: reading it from the SPARQL rules' algebra takes rdflib's parser about a second,
+    which every validation in a new process would pay again."""
+    import hashlib
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dprk-kg"
+    memo = cache / f"reach-{hashlib.sha256(path.read_bytes()).hexdigest()[:32]}.json"
+    try:
+        found = json.loads(memo.read_text())
+        return Reach(set(found["forward"]), set(found["inverse"]), found["any_forward"],
+                     found["any_inverse"], found["depth"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    reach = Reach()
+    for shape in shapes:
+        depth = _shape_depth(graph, shape, reach, set())
+        reach.depth = None if depth is None or reach.depth is None else max(reach.depth, depth)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_name(f".{memo.name}.{os.getpid()}")
+        tmp.write_text(json.dumps({**asdict(reach), "forward": sorted(reach.forward),
+                                   "inverse": sorted(reach.inverse)}))
+        os.replace(tmp, memo)
+    except OSError:
+        pass  # an unwritable cache only costs time
+    return reach
 
 
 def _split_sparql(graph: Any) -> tuple[Any, list[SparqlCheck]]:
@@ -1108,36 +1135,38 @@ def _uncovered(batch: Batch, shapes: Shapes, ontology: list[ox.Triple], union: _
     return out
 
 
-def named_nodes(store: Store, types: Iterable[str] | None = None, names: Iterable[str] = (),
-                subjects: Iterable[ox.NamedNode] | None = None
-                ) -> list[tuple[str, str, tuple[str, ...]]]:
-    """(IRI, name, types) of the named nodes of ``store``: all, ``subjects``, or those of
-    ``types`` whose names could match ``names`` (a regular expression per name key, or the
-    same text).
+def named_nodes(store: Store, names: Iterable[str] | None = None,
+                subjects: Iterable[ox.NamedNode] | None = None) -> list[tuple[str, str]]:
+    """(IRI, name) of the named nodes of ``store``: all, ``subjects``, or those whose names
+    could match ``names`` (a regular expression per name key, or the same text).
 
     The names are read straight from the store's index where it is embedded (a scan of the
-    name predicates: well under a second at a million triples, where a SPARQL join of names
-    and types takes seconds); only the candidates' types are asked for.
+    name predicates, where a SPARQL join takes several times as long).
     """
-    wanted = None
-    if types is not None:
-        # A regular expression per key picks the candidates cheaply; keys are compared later.
-        names = set(names)
-        keys = {k for k in map(name_key, names) if k}
-        pattern = re.compile("|".join(sorted(map(name_pattern, keys))) or "^$")
-        wanted = lambda name: name in names or pattern.match(bare(name))  # noqa: E731
     if subjects is not None:
-        pairs = _names(store, [s for s in subjects if isinstance(s, ox.NamedNode)])
-    else:
-        pairs = [(s, n) for s, n in _names(store, None) if wanted is None or wanted(n)]
-    classes: dict[str, set[str]] = {}
-    iris = sorted({ox.NamedNode(s) for s, _ in pairs}, key=str)
-    for i in range(0, len(iris), 1000):
-        chunk = _values(iris[i:i + 1000])
-        for row in store.select(f"SELECT ?s ?type WHERE {{ VALUES ?s {{ {chunk} }} ?s a ?type }}").rows:
-            classes.setdefault(row["s"].value, set()).add(row["type"].value)
-    return [(s, n, tuple(sorted(classes[s]))) for s, n in dict.fromkeys(pairs)
-            if classes.get(s) and (types is None or classes[s] & set(types))]
+        return list(dict.fromkeys(_names(store, [s for s in subjects
+                                                 if isinstance(s, ox.NamedNode)])))
+    if names is None:
+        return list(dict.fromkeys(_names(store, None)))
+    # A regular expression per key picks the candidates cheaply; keys are compared later.
+    names = set(names)
+    keys = {k for k in map(name_key, names) if k}
+    pattern = re.compile("|".join(sorted(map(name_pattern, keys))) or "^$")
+    return list(dict.fromkeys((s, n) for s, n in _names(store, None)
+                              if n in names or pattern.match(bare(n))))
+
+
+def _of_types(store: Store, iris: set[str], types: set[str]) -> set[str]:
+    """Those of ``iris`` that are of one of ``types`` (as stated, not inferred)."""
+    found: set[str] = set()
+    nodes = sorted(iris)
+    wanted = _values(ox.NamedNode(t) for t in sorted(types))
+    for i in range(0, len(nodes), 500):
+        chunk = _values(ox.NamedNode(n) for n in nodes[i:i + 500])
+        found |= {r["s"].value for r in store.select(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {chunk} }} VALUES ?type {{ {wanted} }} "
+            f"?s a ?type }}").rows}
+    return found
 
 
 def _names(store: Store, subjects: list[ox.NamedNode] | None) -> list[tuple[str, str]]:
@@ -1177,13 +1206,15 @@ def _duplicates(store: Store, batch: Batch, judgements: Path | None,
     if not names_new or not types:
         return []
     if name_index is not None:
-        entries = [e for ns in names_new.values() for n in ns for e in name_index.lookup(name_key(n))
-                   if set(e[2]) & types]
+        entries = [e for ns in names_new.values() for n in ns
+                   for e in name_index.lookup(name_key(n))]
     else:
-        entries = named_nodes(store, types, (n for ns in names_new.values() for n in ns))
+        entries = named_nodes(store, (n for ns in names_new.values() for n in ns))
+    typed = _of_types(store, {iri for iri, _ in entries}, types)
     names_existing: dict[str, set[str]] = {}
-    for iri, name, _ in entries:
-        names_existing.setdefault(iri, set()).add(name)
+    for iri, name in entries:
+        if iri in typed:
+            names_existing.setdefault(iri, set()).add(name)
     judged = read_judgements(judgements, batch.triples)
     out = []
     for d in likely_duplicates(names_new, names_existing, judged):
