@@ -147,3 +147,10 @@ def test_a_bug_is_one_line_too_and_not_a_failed_check(store_dir: Path, capsys, m
     assert err.count("\n") == 1 and "internal error: RuntimeError: something unexpected" in err
     code, _, err = run(capsys, "--debug", "stats")
     assert code == cli.INTERNAL_ERROR and "Traceback" in err
+
+
+def test_the_table_prints_values_as_given(store_dir: Path, capsys) -> None:
+    """A quote with brackets or colons is text, not rich markup or an emoji code."""
+    value = "[bold]KCNA[/bold] said :smile: [1]"
+    code, out, _ = run(capsys, "sparql", f'SELECT ?quote WHERE {{ VALUES ?quote {{ "{value}" }} }}')
+    assert code == 0 and value in out
