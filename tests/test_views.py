@@ -215,3 +215,20 @@ def test_hierarchy_names_each_organ_as_it_was_called_on_the_date():
     on_the_day = views.build_view(store, "hierarchy", as_of="2016-05-01").nodes[iri("org/wpk-cc")]
     assert on_the_day["label"] == "Central Committee"
     assert "label_current" not in views.build_view(store, "hierarchy", as_of="1980-01-01").nodes[iri("org/wpk-cc")]
+
+
+@pytest.mark.parametrize("view,options", [
+    ("dual-power", {}), ("dual-power", {"unit": "South Hamgyong", "as_of": "2016-01-01"}),
+    ("hierarchy", {}), ("person", {"person": "Kim Jong Un"}), ("elections", {})])
+def test_reading_only_what_a_view_touches_draws_the_same_as_reading_everything(built_store, view, options):
+    """Views read the embedded store lazily (so that they stay fast at millions of triples):
+    every node, attribute and edge must be what a model read whole gives."""
+    from dprk_kg.build import open_store
+
+    with open_store(built_store) as store:
+        lazy = views.build_view(store, view, **options)
+        whole = views.VIEW_FUNCTIONS[view](views.Model.load(store, whole=True), views.ViewOptions(**options))
+    assert lazy.number_of_nodes() > 5
+    assert dict(lazy.nodes(data=True)) == dict(whole.nodes(data=True))
+    assert sorted(lazy.edges(keys=True, data=True), key=str) == sorted(whole.edges(keys=True, data=True), key=str)
+    assert lazy.graph == whole.graph

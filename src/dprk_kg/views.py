@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 import pyoxigraph as ox
@@ -40,6 +40,7 @@ P = namespaces.PREFIXES
 DPRK, ORG, RDF, RDFS, SKOS, DCT = P["dprk"], P["org"], P["rdf"], P["rdfs"], P["skos"], P["dcterms"]
 TYPE, LABEL, ALT, SUBCLASS, SOURCE = RDF + "type", RDFS + "label", SKOS + "altLabel", RDFS + "subClassOf", DCT + "source"
 XSD = P["xsd"]
+TYPE_NODE = ox.NamedNode(TYPE)
 _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger",
                                "unsignedInt", "unsignedLong", "unsignedShort")}
 _REALS = {XSD + t for t in ("decimal", "double", "float")}
@@ -69,40 +70,74 @@ def today() -> str:
 # The model: data and vocabulary, indexed once per export
 # ---------------------------------------------------------------------------------------
 
-@dataclass
 class Model:
-    """The data graphs and the ontology, indexed for the views (subject → property → values)."""
+    """The data graphs and the ontology as the views read them: subject → property → values.
 
-    data: dict[str, dict[str, list[Term]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
-    terms: dict[str, dict[str, list[Term]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
-    inverse: dict[str, dict[str, list[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
-    _supers: dict[str, set[str]] = field(default_factory=dict)
-    _classes: dict[str, set[str]] = field(default_factory=dict)
+    The ontology (small) is read whole. The data is read whole for the full view, and from a
+    remote server (one request beats thousands). On the embedded store the other views read
+    only the resources they touch, each by one pattern lookup, kept once read: drawing every
+    unit's chains then costs a few thousand lookups, whatever the size of the graph (a
+    whole read of 3M triples took minutes).
+    """
+
+    def __init__(self, native: ox.Store | None = None) -> None:
+        #: Where to look up what is not read yet; None when the data was read whole.
+        self._native = native
+        self.terms: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+        self._out: dict[str, dict[str, list[Term]]] = {}
+        self._in: dict[tuple[str, str], list[str]] = {}  # (object, property) → subjects
+        self._term_subclasses: dict[str, list[str]] = defaultdict(list)
+        self._supers: dict[str, set[str]] = {}
+        self._classes: dict[str, set[str]] = {}
 
     @classmethod
-    def load(cls, store: Store) -> Model:
-        """Read the project's named graphs: ontology ones as vocabulary, the rest as data.
+    def load(cls, store: Store, *, whole: bool = False) -> Model:
+        """Read the ontology graphs as vocabulary; the data graphs ``whole`` or as needed.
 
         The batches' bookkeeping graph (who added what, when) is the tool's, not the user's
         data, and stays out.
         """
-        model = cls()
-        for q in store.quads():
-            graph = q.graph_name.value
-            if not isinstance(q.subject, ox.NamedNode):
-                continue
-            s, p, o = q.subject.value, q.predicate.value, q.object
-            if graph.startswith(namespaces.ONTOLOGY_GRAPH):
-                model.terms[s][p].append(o)
-            elif graph != namespaces.BATCHES_META_GRAPH:
-                model.data[s][p].append(o)
-                if isinstance(o, ox.NamedNode):
-                    model.inverse[o.value][p].append(s)
+        native = None if whole else getattr(store, "native", None)
+        model = cls(native)
+        if native is None:
+            quads: Iterable[ox.Quad] = store.quads()
+        else:
+            quads = (q for g in store.named_graphs() if g.startswith(namespaces.ONTOLOGY_GRAPH)
+                     for q in store.quads(g))
+        for q in quads:
+            if isinstance(q.subject, ox.NamedNode) and model._is_data(q.graph_name):
+                model._add_data(q.subject.value, q.predicate.value, q.object)
+            elif isinstance(q.subject, ox.NamedNode) and q.graph_name.value.startswith(namespaces.ONTOLOGY_GRAPH):
+                model.terms[q.subject.value][q.predicate.value].append(q.object)
+                if q.predicate.value == SUBCLASS and isinstance(q.object, ox.NamedNode):
+                    model._term_subclasses[q.object.value].append(q.subject.value)
         return model
 
+    @staticmethod
+    def _is_data(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> bool:
+        return isinstance(graph, ox.NamedNode) and graph.value != namespaces.BATCHES_META_GRAPH \
+            and not graph.value.startswith(namespaces.ONTOLOGY_GRAPH)
+
+    def _add_data(self, s: str, p: str, o: Term) -> None:
+        self._out.setdefault(s, defaultdict(list))[p].append(o)
+        if isinstance(o, ox.NamedNode):
+            self._in.setdefault((o.value, p), []).append(s)
+
     # -- reading -------------------------------------------------------------------------
+    def out(self, s: str) -> dict[str, list[Term]]:
+        """What the data graphs say about ``s``: property → values."""
+        found = self._out.get(s)
+        if found is None:
+            found = defaultdict(list)
+            if self._native is not None:
+                for q in self._native.quads_for_pattern(ox.NamedNode(s), None, None, None):
+                    if self._is_data(q.graph_name):
+                        found[q.predicate.value].append(q.object)
+                self._out[s] = found
+        return found
+
     def values(self, s: str, p: str) -> list[Term]:
-        found = self.data.get(s, {}).get(p) or self.terms.get(s, {}).get(p) or []
+        found = self.out(s).get(p) or self.terms.get(s, {}).get(p) or []
         return sorted(set(found), key=str)
 
     def iris(self, s: str, p: str) -> list[str]:
@@ -113,7 +148,21 @@ class Model:
         return found[0].value if found else None
 
     def subjects(self, p: str, o: str) -> list[str]:
-        return sorted(set(self.inverse.get(o, {}).get(p, [])))
+        """The resources whose ``p`` is ``o`` in the data graphs."""
+        found = self._in.get((o, p))
+        if found is None:
+            found = []
+            if self._native is not None:
+                found = [q.subject.value for q in
+                         self._native.quads_for_pattern(None, ox.NamedNode(p), ox.NamedNode(o), None)
+                         if isinstance(q.subject, ox.NamedNode) and self._is_data(q.graph_name)]
+                self._in[(o, p)] = found
+        return sorted(set(found))
+
+    def resources(self) -> set[str]:
+        """Every resource of the data graphs, as subject or object (a model read whole)."""
+        assert self._native is None, "only a model read whole knows all its resources"
+        return set(self._out) | {o for o, _ in self._in}
 
     def is_term(self, iri: str) -> bool:
         """An ontology term (class, property, controlled value): drawn as a value, not a node."""
@@ -135,15 +184,30 @@ class Model:
     def classes(self, s: str) -> set[str]:
         """Every class ``s`` is an instance of (asserted types and their superclasses)."""
         if s not in self._classes:
-            asserted = self.iris(s, TYPE) if s in self.data else []
-            self._classes[s] = set().union(*(self.superclasses(c) for c in asserted))
+            self._classes[s] = set().union(*(self.superclasses(c) for c in self._types(s)))
         return self._classes[s]
+
+    def _types(self, s: str) -> list[str]:
+        """The data's rdf:type of ``s``, looked up alone when nothing else of ``s`` was read:
+        a view filters thousands of nodes by class and draws only a few of them."""
+        if s in self._out or self._native is None:
+            return self.iris(s, TYPE) if self.out(s) else []
+        return sorted({q.object.value for q in self._native.quads_for_pattern(ox.NamedNode(s), TYPE_NODE, None, None)
+                       if isinstance(q.object, ox.NamedNode) and self._is_data(q.graph_name)})
 
     def is_a(self, s: str, cls_iri: str) -> bool:
         return cls_iri in self.classes(s)
 
     def instances(self, cls_iri: str) -> list[str]:
-        return sorted(s for s in self.data if self.is_a(s, cls_iri))
+        """The resources typed ``cls_iri`` or any of its subclasses."""
+        classes, todo = {cls_iri}, [cls_iri]
+        while todo:
+            c = todo.pop()
+            for sub in self._term_subclasses.get(c, []) + self.subjects(SUBCLASS, c):
+                if sub not in classes:
+                    classes.add(sub)
+                    todo.append(sub)
+        return sorted({s for c in classes for s in self.subjects(TYPE, c)})
 
     def most_specific_type(self, s: str) -> str | None:
         asserted = self.iris(s, TYPE)
@@ -231,7 +295,7 @@ def describe(model: Model, iri: str) -> dict[str, str | int | float]:
     """One resource as flat node attributes (see the module docstring)."""
     attrs: dict[str, str | int | float] = {"iri": iri}
     gathered: dict[str, list] = defaultdict(list)
-    for p, objects in sorted(model.data.get(iri, {}).items()):
+    for p, objects in sorted(model.out(iri).items()):
         if p in (TYPE, LABEL, ALT, SOURCE):
             continue
         for o in sorted(set(objects), key=str):
@@ -322,7 +386,7 @@ def add_resources(g: nx.MultiDiGraph, model: Model, iris: Iterable[str], *, edge
     if not edges:
         return
     for s in sorted(chosen):
-        for p, objects in sorted(model.data.get(s, {}).items()):
+        for p, objects in sorted(model.out(s).items()):
             if p == TYPE:
                 continue
             for o in sorted({o.value for o in objects if isinstance(o, ox.NamedNode)}):
@@ -399,7 +463,7 @@ class ViewOptions:
 def full(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
     """Every entity and relation of the data graphs (ontology terms become attribute values)."""
     g = new_graph("full")
-    add_resources(g, model, {r for r in set(model.data) | set(model.inverse) if not model.is_term(r)})
+    add_resources(g, model, {r for r in model.resources() if not model.is_term(r)})
     return g
 
 
@@ -571,7 +635,7 @@ def person(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
     g = new_graph("person", person=model.name(who))
     facts = {f for p in PERSON_LINKS for f in model.subjects(p, who)}
     facts |= {n for f in facts for n in model.subjects(DPRK + "nominated", f)}
-    things = {o.value for f in facts for po in model.data[f].values() for o in po
+    things = {o.value for f in facts for po in model.out(f).values() for o in po
               if isinstance(o, ox.NamedNode) and not model.is_term(o.value)}
     things |= {organ for t in set(things) for organ in model.iris(t, ORG + "postIn")}
     add_resources(g, model, {who} | facts | things)
@@ -583,8 +647,10 @@ def elections(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
     g = new_graph("elections", as_of=opts.as_of or "")
     chosen = [e for e in model.instances(DPRK + "Election")
               if not opts.as_of or (model.first(e, DPRK + "date") or "") <= opts.as_of]
-    results = {e: sorted({r for p in (DPRK + "inElection", DPRK + "about") for r in model.subjects(p, e)
-                          if model.is_a(r, DPRK + "ReportedResult")}) for e in chosen}
+    # From the few results to their elections: an election has thousands of candidacies too.
+    every = model.instances(DPRK + "ReportedResult")
+    results = {e: [r for r in every if e in model.iris(r, DPRK + "inElection") + model.iris(r, DPRK + "about")]
+               for e in chosen}
     reported = [r for rs in results.values() for r in rs]
     sources = {s for r in reported for s in model.iris(r, SOURCE)}
     others = {x for r in reported for x in model.iris(r, DPRK + "claimant")}
@@ -650,4 +716,5 @@ def build_view(store: Store, view: str = "full", *, unit: str | None = None, per
     if unused:
         names = ", ".join("--" + u.replace("_", "-") for u in sorted(unused))
         raise UserError(f"the {view} view does not use {names}")
-    return VIEW_FUNCTIONS[view](Model.load(store), ViewOptions(unit, person, as_of))
+    model = Model.load(store, whole=view == "full")
+    return VIEW_FUNCTIONS[view](model, ViewOptions(unit, person, as_of))
