@@ -115,15 +115,19 @@ _UNIT_WORD = re.compile(r"\s+(province|special city|city|county|district)$", re.
 def _by_label(param: Param, label: str, store: Store) -> ox.NamedNode:
     """The one entity whose label or alternative label is ``label``.
 
-    Exact (any case, any language) first; failing that, the same name under another
-    romanization or without "Province"/"City" (South Hamgyŏng, Hamkyong-namdo, 함경남도), by
-    the spelling-insensitive keys the duplicate check uses.
+    The label as typed (untagged, English or Korean) first, from the store's index; failing
+    that, any case and any language (a scan of every label: seconds on a graph of millions
+    of triples, where deputies are named in thousands); failing that, the same name under
+    another romanization or without "Province"/"City" (South Hamgyŏng, Hamkyong-namdo,
+    함경남도), by the spelling-insensitive keys the duplicate check uses.
     """
-    rows = store.select(
-        f"SELECT DISTINCT ?x WHERE {{ ?x {_LABELS} ?l "
-        "FILTER(LCASE(STR(?l)) = LCASE(?_label)) } ORDER BY ?x LIMIT 6",
-        {"_label": ox.Literal(label)}).rows
-    found = [r["x"] for r in rows] or _by_name_key(label, store)
+    as_typed = [ox.Literal(label), ox.Literal(label, language="en"), ox.Literal(label, language="ko")]
+    # One lookup per form: asked in one query (a UNION), the store would read every label.
+    found = sorted({x for term in as_typed for x in _labelled(store, f"?x {_LABELS} ?_label", {"_label": term})},
+                   key=lambda x: x.value)
+    found = found or _labelled(store, f"?x {_LABELS} ?l FILTER(LCASE(STR(?l)) = LCASE(?_label))",
+                               {"_label": ox.Literal(label)})
+    found = found or _by_name_key(label, store)
     if len(found) == 1:
         return found[0]
     if not found:
@@ -131,6 +135,12 @@ def _by_label(param: Param, label: str, store: Store) -> ox.NamedNode:
                         f"give an IRI (e.g. {EXAMPLES['iri']})")
     names = ", ".join(x.value for x in found[:5])
     raise UserError(f"parameter {param.name}: {label!r} names several things ({names}); give an IRI")
+
+
+def _labelled(store: Store, pattern: str, bindings: Mapping[str, Term]) -> list[ox.NamedNode]:
+    """The first few distinct ?x of ``pattern`` (enough to tell one from several)."""
+    rows = store.select(f"SELECT DISTINCT ?x WHERE {{ {pattern} }} ORDER BY ?x LIMIT 6", bindings).rows
+    return [r["x"] for r in rows]
 
 
 def _by_name_key(label: str, store: Store) -> list[ox.NamedNode]:
