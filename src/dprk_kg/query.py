@@ -109,22 +109,21 @@ def _iri(param: Param, value: str, store: Store | None, *, must_exist: bool) -> 
 
 _LABELS = "<http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel>"
 #: Words a user may leave off a unit's name ("South Hamgyong" for "South Hamgyong Province").
-_UNIT_WORD = re.compile(r"\s+(province|special city|city|county|district)$", re.I)
+_UNIT_WORDS = ("Province", "Special City", "City", "County", "District")
+_UNIT_WORD = re.compile(rf"\s+({'|'.join(_UNIT_WORDS)})$", re.I)
 
 
 def _by_label(param: Param, label: str, store: Store) -> ox.NamedNode:
     """The one entity whose label or alternative label is ``label``.
 
-    The label as typed (untagged, English or Korean) first, from the store's index; failing
+    The label as typed (untagged, English or Korean), then with the word a unit's name ends
+    with ("South Hamgyong" for "South Hamgyong Province"), from the store's index; failing
     that, any case and any language (a scan of every label: seconds on a graph of millions
     of triples, where deputies are named in thousands); failing that, the same name under
-    another romanization or without "Province"/"City" (South Hamgyŏng, Hamkyong-namdo,
-    함경남도), by the spelling-insensitive keys the duplicate check uses.
+    another romanization (South Hamgyŏng, Hamkyong-namdo, 함경남도), by the
+    spelling-insensitive keys the duplicate check uses.
     """
-    as_typed = [ox.Literal(label), ox.Literal(label, language="en"), ox.Literal(label, language="ko")]
-    # One lookup per form: asked in one query (a UNION), the store would read every label.
-    found = sorted({x for term in as_typed for x in _labelled(store, f"?x {_LABELS} ?_label", {"_label": term})},
-                   key=lambda x: x.value)
+    found = _as_typed(store, [label]) or _as_typed(store, [f"{label} {w}" for w in _UNIT_WORDS])
     found = found or _labelled(store, f"?x {_LABELS} ?l FILTER(LCASE(STR(?l)) = LCASE(?_label))",
                                {"_label": ox.Literal(label)})
     found = found or _by_name_key(label, store)
@@ -135,6 +134,14 @@ def _by_label(param: Param, label: str, store: Store) -> ox.NamedNode:
                         f"give an IRI (e.g. {EXAMPLES['iri']})")
     names = ", ".join(x.value for x in found[:5])
     raise UserError(f"parameter {param.name}: {label!r} names several things ({names}); give an IRI")
+
+
+def _as_typed(store: Store, labels: list[str]) -> list[ox.NamedNode]:
+    """What ``labels`` name exactly (untagged, English or Korean), by index lookups: one query
+    per form, since asked in one query (a UNION) the store would read every label."""
+    terms = [ox.Literal(text, **lang) for text in labels for lang in ({}, {"language": "en"}, {"language": "ko"})]
+    return sorted({x for term in terms for x in _labelled(store, f"?x {_LABELS} ?_label", {"_label": term})},
+                  key=lambda x: x.value)
 
 
 def _labelled(store: Store, pattern: str, bindings: Mapping[str, Term]) -> list[ox.NamedNode]:
