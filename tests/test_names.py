@@ -62,16 +62,16 @@ def test_the_name_key_cache_is_rebuilt_when_the_store_changes_and_works_read_onl
 
     entries = [("kg:a", "Kim Jong Un")]
     first = NameIndex.load(tmp_path, "stamp-1", lambda: entries)
-    assert [e[0] for e in first.lookup(name_key("Kim Jŏng-ŭn"))] == ["kg:a"]
+    assert [e[0] for e in first.lookup([name_key("Kim Jŏng-ŭn")])] == ["kg:a"]
     again = NameIndex.load(tmp_path, "stamp-1", lambda: [])  # same stamp: read, not rebuilt
-    assert again.lookup(name_key("Kim Jong-un"))
+    assert again.lookup([name_key("Kim Jong-un")])
     changed = NameIndex.load(tmp_path, "stamp-2", lambda: [])  # new stamp: rebuilt
-    assert changed.lookup(name_key("Kim Jong-un")) == []
+    assert changed.lookup([name_key("Kim Jong-un")]) == []
     readonly = tmp_path / "ro"
     readonly.mkdir()
     readonly.chmod(0o500)
     try:
         kept = NameIndex.load(readonly / "missing-dir", "s", lambda: entries)
-        assert kept.lookup(name_key("Kim Jong Un"))
+        assert kept.lookup([name_key("Kim Jong Un")])
     finally:
         readonly.chmod(0o700)

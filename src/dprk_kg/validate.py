@@ -450,10 +450,21 @@ class _Union:
     store: Store
     added: list[ox.Triple]
     removed: set[ox.Triple]
+    #: Whether a node is in the store at all, once asked: a batch of 60,000 new entities
+    #: would otherwise be looked up by every walk (on disk, tens of µs a lookup).
+    present: dict = field(default_factory=dict)
 
     def edges(self, nodes: set, out_preds: set[str] | None, in_preds: set[str] | None
               ) -> list[ox.Triple]:
         iris = [n for n in nodes if isinstance(n, ox.NamedNode)]
+        unknown = [n for n in iris if n not in self.present]
+        for i in range(0, len(unknown), 500):
+            chunk = unknown[i:i + 500]
+            there = {r["n"] for r in self.store.select(
+                f"SELECT ?n WHERE {{ VALUES ?n {{ {_values(chunk)} }} "
+                f"FILTER (EXISTS {{ ?n ?p ?o }} || EXISTS {{ ?s ?p ?n }}) }}").rows}
+            self.present.update((n, n in there) for n in chunk)
+        iris = [n for n in iris if self.present[n]]
         found = [t for t in _edges(self.store, iris, out_preds, in_preds) if t not in self.removed]
         for t in self.added:
             if t.subject in nodes and (out_preds is None or t.predicate.value in out_preds):
@@ -1206,8 +1217,7 @@ def _duplicates(store: Store, batch: Batch, judgements: Path | None,
     if not names_new or not types:
         return []
     if name_index is not None:
-        entries = [e for ns in names_new.values() for n in ns
-                   for e in name_index.lookup(name_key(n))]
+        entries = name_index.lookup(name_key(n) for ns in names_new.values() for n in ns)
     else:
         entries = named_nodes(store, (n for ns in names_new.values() for n in ns))
     typed = _of_types(store, {iri for iri, _ in entries}, types)
