@@ -215,3 +215,16 @@ def test_generated_batches_give_pyshacls_results(tmp_path_factory, batch_triples
     before = reference(BASE)
     assert {r for r in union if r not in before} <= set(ours) <= set(union)
     assert ours == [r for r in union if r[0] in {o[0] for o in ours}]
+
+
+def test_full_validation_of_the_on_disk_store_reads_as_in_memory(built_store):
+    """The built store (on disk: validated through an in-memory copy) gives the problems a
+    memory store holding the same quads gives."""
+    from dprk_kg import api
+
+    kg = api.open(built_store)
+    copy = Store.memory()
+    copy.native.bulk_extend(kg.store.native.quads_for_pattern(None, None, None))
+    on_disk = validate_store(kg.store, shapes=project())
+    assert shacl_keys(on_disk.problems) == shacl_keys(validate_store(copy, shapes=project()).problems)
+    assert on_disk.conforms
