@@ -93,6 +93,8 @@ class CoreCheck:
 
 @dataclass
 class Compiled:
+    """The shapes split between SPARQL checks and pyshacl, so that nothing goes unchecked."""
+
     checks: list[CoreCheck]
     #: The shapes graph left to pyshacl (translated constraints taken out), or None if empty.
     rest: Any
