@@ -38,6 +38,24 @@ def test_a_fresh_store_is_not_rebuilt_and_a_touched_file_is_not_a_change(store_d
         os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
+def test_a_touched_file_is_hashed_once_not_on_every_command(store_dir: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    batches = build.batches_dir(store_dir)
+    batches.mkdir(parents=True)
+    batch = batches / "b1.nt"
+    batch.write_text('<http://example.org/a> <http://example.org/p> "x" .\n')
+    build.build(store_dir)
+    st = batch.stat()
+    os.utime(batch, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert not build.is_stale(store_dir)  # hashed: same content
+
+    def no_hashing(path: Path) -> str:
+        raise AssertionError(f"{path} hashed again")
+
+    monkeypatch.setattr(build, "_sha256", no_hashing)
+    assert not build.is_stale(store_dir)  # the new time was recorded
+
+
 def test_a_new_batch_file_makes_the_store_stale_and_is_loaded(store_dir: Path) -> None:
     build.build(store_dir)
     batch = build.batches_dir(store_dir) / "b1.trig"

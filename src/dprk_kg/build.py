@@ -143,13 +143,37 @@ def is_stale(store_dir: Path) -> bool:
     found = inputs(store_dir)
     if recorded.get("format") != BUILD_FORMAT or set(recorded["files"]) != {i.key for i in found}:
         return True
+    touched = {}
     for item in found:
         was = recorded["files"][item.key]
         st = item.path.stat()
         if (st.st_size, st.st_mtime_ns) != (was["size"], was["mtime_ns"]):
             if st.st_size != was["size"] or _sha256(item.path) != was["sha256"]:
                 return True
+            touched[item.key] = st.st_mtime_ns
+    if touched:
+        _note_touched(store_dir, index, touched)
     return False
+
+
+def _note_touched(store_dir: Path, index: Path, touched: dict[str, int]) -> None:
+    """Record the new times of files whose content did not change, so that they are not
+    hashed again on every command (a touched 300 MB batch costs a second to hash).
+
+    Only when no writer holds the store; otherwise the next command does it.
+    """
+    from filelock import FileLock, Timeout
+
+    try:
+        with FileLock(str(Path(store_dir) / ".lock"), timeout=0):
+            path = _manifest_path(index)
+            recorded = json.loads(path.read_text())
+            for key, mtime_ns in touched.items():
+                if key in recorded["files"]:
+                    recorded["files"][key]["mtime_ns"] = mtime_ns
+            _write_json(path, recorded)
+    except (Timeout, OSError, ValueError):
+        pass  # busy or read-only: staleness stays right, only slower
 
 
 def record_inputs(store_dir: Path) -> None:
