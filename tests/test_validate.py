@@ -13,7 +13,7 @@ from dprk_kg import namespaces
 from dprk_kg.errors import UserError
 from dprk_kg.parse import read_text
 from dprk_kg.store import Store
-from dprk_kg.validate import load_shapes, validate_batch, validate_store
+from dprk_kg.validate import curie, load_shapes, validate_batch, validate_store
 from fixtures.ingest.helpers import (BASE, FIX, PREFIXES, SHAPES, memory_store, shacl_keys,
                                      shapes)
 
@@ -212,6 +212,11 @@ def test_the_generated_pool_reaches_violations_of_every_kind():
     assert SHAPES.exists() and BASE.exists()
 
 
+DATE_PREDICATES = {namespaces.DPRK + p for p in ("startDate", "endDate", "date")}
+XSD_DATE = namespaces.PREFIXES["xsd"] + "date"
+DATE_RULES = {"TenureEndsBeforeStart", "SingleHolderOverlap", "AfterDissolution"}
+
+
 @pytest.mark.slow
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(triples, min_size=1, max_size=10, unique=True))
@@ -219,6 +224,9 @@ def test_the_generated_pool_reaches_violations_of_every_kind():
 # first by one side only (label order), so the same problem read as two.
 @example([("f:organ\\/nh-ppc", "a", "dprk:PostHolding"), ("f:organ\\/nh-ppc", "dprk:tenureStatus", "dprk:Current"),
           ("f:organ\\/nh-ppc", "org:member", "f:person\\/g4"), ("f:organ\\/nh-ppc", "rdfs:label", '"Somebody"@en')])
+# Found by a random run: rdflib's engine dates an end before a start written "2021" (see below).
+@example([("f:holding\\/g1", "a", "dprk:PostHolding"), ("f:holding\\/g1", "dprk:endDate", DATES[0]),
+          ("f:holding\\/g1", "dprk:startDate", DATES[1]), ("f:holding\\/g1", "dprk:startDate", DATES[3])])
 def test_with_the_project_shapes_incremental_finds_every_new_problem_and_no_other(batch_triples):
     """The project's shapes (SPARQL rules with variable predicates included): what the batch
     breaks is all reported, and nothing is reported that a full validation would not."""
@@ -233,7 +241,19 @@ def test_with_the_project_shapes_incremental_finds_every_new_problem_and_no_othe
     before = shacl_keys(validate_store(memory_store(), shapes=project, reference=True).problems)
     after = shacl_keys(validate_store(memory_store(batch.triples), shapes=project,
                                       reference=True).problems)
-    assert after - before <= incremental <= after
+    # rdflib's engine compares an xsd:date with a string ("2019-01-01"^^xsd:date < "2021" is
+    # true there, a type error in SPARQL and on pyoxigraph): the plain side's date rules fire
+    # on such values; a counterexample of a random run. Those nodes' date-rule rows are left out.
+    ill_dated = {curie(t.subject.value) for t in batch.triples
+                 if t.predicate.value in DATE_PREDICATES
+                 and getattr(t.object, "datatype", None) != ox.NamedNode(XSD_DATE)}
+
+    def comparable(keys: set) -> set:
+        return {k for k in keys if not (k[4].split(":")[0] in DATE_RULES and (
+            k[1] in ill_dated or any(n in (k[3] or "") for n in ill_dated)))}
+
+    assert comparable(after - before) <= incremental
+    assert comparable(incremental) <= after
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
