@@ -56,6 +56,22 @@ def test_a_touched_file_is_hashed_once_not_on_every_command(store_dir: Path,
     assert not build.is_stale(store_dir)  # the new time was recorded
 
 
+def test_a_build_leaves_the_name_cache_current_and_a_touch_keeps_it(store_dir: Path) -> None:
+    from dprk_kg.names import NameIndex
+    from dprk_kg.validate import _build_stamp
+
+    build.build(store_dir)
+    assert NameIndex.current(store_dir, _build_stamp(store_dir)) is not None
+    target = resources.ontology_files()[0]
+    st = target.stat()
+    try:
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+        assert not build.is_stale(store_dir)  # records the new time in the manifest
+        assert NameIndex.current(store_dir, _build_stamp(store_dir)) is not None
+    finally:
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
 def test_a_new_batch_file_makes_the_store_stale_and_is_loaded(store_dir: Path) -> None:
     build.build(store_dir)
     batch = build.batches_dir(store_dir) / "b1.trig"

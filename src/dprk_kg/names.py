@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import re
 import unicodedata
@@ -299,8 +300,12 @@ class NameIndex:
 
 
 def stamp_of(manifest: Path) -> str:
-    """What a cache derived from the store must match: the store's build manifest."""
+    """What a cache derived from the store must match: the store's generation and the
+    contents of its files (their hashes in the build manifest, not their times: a file
+    touched but unchanged gets its new time recorded, and the cache stays good)."""
     try:
-        return hashlib.sha256(str(manifest).encode() + manifest.read_bytes()).hexdigest()
-    except OSError:
+        files = json.loads(manifest.read_text())["files"]
+        contents = json.dumps({key: entry["sha256"] for key, entry in files.items()}, sort_keys=True)
+    except (OSError, ValueError, KeyError, TypeError):
         return ""
+    return hashlib.sha256(str(manifest).encode() + contents.encode()).hexdigest()
