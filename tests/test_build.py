@@ -152,3 +152,15 @@ def test_commands_started_together_on_a_missing_store_all_answer(store_dir: Path
     assert [p.returncode for p in running] == [0] * 4, answers
     assert len({out for out, _ in answers}) == 1
     assert len(list(store_dir.glob("index-*.json"))) == 1  # built once, not once per command
+
+
+def test_a_memory_copy_holds_what_the_store_holds_and_none_when_stale(store_dir: Path) -> None:
+    """Full validation reads a copy loaded from the files: it must be the store's own quads,
+    and it must not be made from files the store no longer matches."""
+    build.build(store_dir)
+    with build.open_store(store_dir) as store:
+        expected = set(store.quads())
+    copy = build.memory_copy(store_dir)
+    assert copy is not None and set(copy.quads()) == expected
+    (build.batches_dir(store_dir) / "b1.nt").write_text('<http://example.org/a> <http://example.org/p> "x" .\n')
+    assert build.memory_copy(store_dir) is None
