@@ -31,9 +31,7 @@ from dprk_kg.errors import UserError
 from dprk_kg.store import SelectResult, Store, Term
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMBERS = {XSD + t: int for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
-                                   "positiveInteger", "nonPositiveInteger", "negativeInteger",
-                                   "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+_NUMBERS: dict[str, type] = {t: int for t in namespaces.XSD_INTEGERS}
 _NUMBERS.update({XSD + "decimal": Decimal, XSD + "double": float, XSD + "float": float})
 
 

@@ -30,6 +30,15 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
 }
 
+#: The XSD integer types, each with the range of values it allows (None: unbounded). One list
+#: for every module that reads numbers: table values, views, and the SHACL checks.
+XSD_INTEGERS = {PREFIXES["xsd"] + t: r for t, r in {
+    "integer": (None, None), "int": (-2**31, 2**31 - 1), "long": (-2**63, 2**63 - 1),
+    "short": (-2**15, 2**15 - 1), "byte": (-128, 127), "nonNegativeInteger": (0, None),
+    "positiveInteger": (1, None), "nonPositiveInteger": (None, 0), "negativeInteger": (None, -1),
+    "unsignedLong": (0, 2**64 - 1), "unsignedInt": (0, 2**32 - 1), "unsignedShort": (0, 65535),
+    "unsignedByte": (0, 255)}.items()}
+
 
 def sparql_prefixes() -> str:
     """The PREFIX lines for :data:`PREFIXES`, for queries built in code."""

@@ -37,12 +37,7 @@ RDFS = namespaces.PREFIXES["rdfs"]
 #: Blank nodes are skolemized to IRIs with this prefix in the batch's neighbourhood store.
 SKOLEM = "urn:dprk-kg:bnode:"
 #: The integer subtypes pyoxigraph stores as xsd:integer, with the range each allows.
-INTEGERS = {XSD + t: r for t, r in {
-    "integer": (None, None), "int": (-2**31, 2**31 - 1), "long": (-2**63, 2**63 - 1),
-    "short": (-2**15, 2**15 - 1), "byte": (-128, 127), "nonNegativeInteger": (0, None),
-    "positiveInteger": (1, None), "nonPositiveInteger": (None, 0), "negativeInteger": (None, -1),
-    "unsignedLong": (0, 2**64 - 1), "unsignedInt": (0, 2**32 - 1), "unsignedShort": (0, 65535),
-    "unsignedByte": (0, 255)}.items()}
+INTEGERS = namespaces.XSD_INTEGERS
 #: Datatypes whose ill-typed literals pyshacl rejects (rdflib converts them to a Python value),
 #: each with the SPARQL cast that fails on an ill-typed one.
 CASTS = {XSD + t: XSD + t for t in ("date", "dateTime", "time", "decimal", "boolean", "float",

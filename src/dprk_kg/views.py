@@ -41,8 +41,7 @@ DPRK, ORG, RDF, RDFS, SKOS, DCT = P["dprk"], P["org"], P["rdf"], P["rdfs"], P["s
 TYPE, LABEL, ALT, SUBCLASS, SOURCE = RDF + "type", RDFS + "label", SKOS + "altLabel", RDFS + "subClassOf", DCT + "source"
 XSD = P["xsd"]
 TYPE_NODE = ox.NamedNode(TYPE)
-_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger",
-                               "unsignedInt", "unsignedLong", "unsignedShort")}
+_INTEGERS = set(namespaces.XSD_INTEGERS)
 _REALS = {XSD + t for t in ("decimal", "double", "float")}
 
 #: Literal and term-valued properties whose attribute has a fixed, short name.
