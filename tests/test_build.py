@@ -17,7 +17,7 @@ from dprk_kg.store import Store
 
 def test_every_file_lands_in_its_own_named_graph(built_store: Path) -> None:
     expected = {namespaces.ONTOLOGY_GRAPH + p.stem for p in resources.ontology_files()}
-    expected |= {namespaces.BASE_GRAPH + p.stem for p in resources.graph_files()}
+    expected |= {namespaces.BASE_GRAPH + resources.graph_key(p) for p in resources.graph_files()}
     with build.open_store(built_store) as store:
         assert set(store.named_graphs()) == expected
         # the default graph holds nothing: everything is in a named graph

@@ -96,7 +96,7 @@ def test_sparql_from_a_file_and_stats(store_dir: Path, tmp_path: Path, capsys) -
     numbers = json.loads(out)
     assert code == 0 and numbers["triples"] == n == sum(numbers["graphs"].values())
     assert set(numbers["graphs"]) == {namespaces.ONTOLOGY_GRAPH + p.stem for p in resources.ontology_files()} | {
-        namespaces.BASE_GRAPH + p.stem for p in resources.graph_files()}
+        namespaces.BASE_GRAPH + resources.graph_key(p) for p in resources.graph_files()}
     code, out, _ = run(capsys, "stats")
     assert code == 0 and f"triples  {n}" in out
     assert run(capsys, "sparql", "ASK { ?s ?p ?o }")[1] == "yes\n"

@@ -73,7 +73,8 @@ def inputs(store_dir: Path) -> list[Input]:
     """Every file the store is built from, in build order (ontology, graph, batches)."""
     found = [Input(p, f"ontology/{p.name}", namespaces.ONTOLOGY_GRAPH + p.stem, ox.RdfFormat.TURTLE)
              for p in resources.ontology_files()]
-    found += [Input(p, f"graph/{p.name}", namespaces.BASE_GRAPH + p.stem, ox.RdfFormat.TURTLE)
+    found += [Input(p, f"graph/{resources.graph_key(p)}.ttl", namespaces.BASE_GRAPH + resources.graph_key(p),
+                    ox.RdfFormat.TURTLE)
               for p in resources.graph_files()]
     batches = batches_dir(store_dir)
     if batches.is_dir():

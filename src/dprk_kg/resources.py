@@ -43,4 +43,16 @@ def shapes_file() -> Path:
 
 
 def graph_files() -> list[Path]:
-    return sorted(graph_dir().glob("*.ttl"))
+    """Every Turtle file of the base graph, in sub-folders too (graph/units/, graph/central/):
+    the graph is split by theme and level so that each file stays reviewable."""
+    return sorted(graph_dir().rglob("*.ttl"))
+
+
+def graph_key(path: Path) -> str:
+    """A base-graph file's name relative to graph/, without its suffix: 'units/kangwon' for
+    graph/units/kangwon.ttl. It names the file's named graph and its entry in the manifest."""
+    try:
+        relative = path.relative_to(graph_dir())
+    except ValueError:  # a file from elsewhere (a test's own base file): its name alone
+        relative = Path(path.name)
+    return relative.with_suffix("").as_posix()
