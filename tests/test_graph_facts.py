@@ -84,3 +84,151 @@ def test_the_overall_responsibility_claim_is_daily_nks_own(graph):
     source = graph.value(claim, DCTERMS.source)
     assert graph.value(source, DCTERMS.publisher) == K["organization/daily-nk"]
     assert (K["claim/yonhap-provincial-secretary-overall-responsibility"], None, None) not in graph
+
+
+# -- who holds the first-level posts, and since when ------------------------------------------
+
+ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
+SIDES = {"state": D.PeoplesCommitteeChairman, "party": D.ChiefSecretary}
+
+#: First-level posts for which no dated source read names a holder who is still in post: each
+#: with the reason, so that a user sees the gap rather than an empty cell without explanation.
+UNSOURCED = {
+    ("pyongyang", "state"): "no dated source read names a chairman of the Pyongyang People's Committee "
+                            "(a Namuwiki copy names Choe Hui Thae from 2020, undated)",
+    ("south-hwanghae", "state"): "no source read names a chairman of the South Hwanghae Provincial People's Committee",
+    ("north-hwanghae", "state"): "no source read names a chairman of the North Hwanghae Provincial People's Committee",
+    ("ryanggang", "state"): "the only chairman read (Kim Chol, Daily NK) is undated",
+    ("nampo", "state"): "no source read names a chairman of the Nampo People's Committee",
+}
+
+
+def first_level_posts(graph: rdflib.Graph):
+    """(unit slug, side, post) for each of the two posts of every first-level unit."""
+    for unit in graph.subjects(D.divisionLevel, D.ProvincialLevel):
+        for organ in graph.subjects(D.jurisdiction, unit):
+            for post in graph.subjects(ORG.postIn, organ):
+                for side, cls in SIDES.items():
+                    if (post, RDF.type, cls) in graph:
+                        yield str(unit).rsplit("/", 1)[-1], side, post
+
+
+def holdings(graph: rdflib.Graph, post: rdflib.URIRef) -> list[rdflib.URIRef]:
+    return list(graph.subjects(D.post, post))
+
+
+def is_open(graph: rdflib.Graph, holding: rdflib.URIRef) -> bool:
+    return (graph.value(holding, D.endDate) is None
+            and graph.value(holding, D.tenureStatus) != D.Ended)
+
+
+def test_each_first_level_post_has_a_holder_in_post_or_is_listed_with_the_reason(graph):
+    posts = list(first_level_posts(graph))
+    assert len(posts) == 24, "12 first-level units, two posts each"
+    for unit, side, post in posts:
+        open_ = [h for h in holdings(graph, post) if is_open(graph, h)]
+        if (unit, side) in UNSOURCED:
+            assert not open_, f"{unit} {side} now has a holder: take it off UNSOURCED"
+        else:
+            assert len(open_) == 1, (unit, side, open_)
+
+
+def test_every_party_chief_secretary_in_post_was_named_in_2024_or_later(graph):
+    """"Current" needs a recent attestation: the party side of every unit but Rason (whose
+    last report read is of 2018) is attested by a source of 2024 or later."""
+    for unit, side, post in first_level_posts(graph):
+        if side != "party" or unit == "rason":
+            continue
+        (holding,) = [h for h in holdings(graph, post) if is_open(graph, h)]
+        assert date_of(graph, holding, D.lastAttested) >= dt.date(2024, 1, 1), (unit, holding)
+
+
+def test_every_open_first_level_tenure_is_last_attested_by_a_source_of_that_date(graph):
+    for unit, side, post in first_level_posts(graph):
+        for holding in holdings(graph, post):
+            if not is_open(graph, holding):
+                continue
+            last = date_of(graph, holding, D.lastAttested)
+            assert last is not None, f"{holding} is open but has no dprk:lastAttested"
+            dated = {date_of(graph, s, DCTERMS.date) for s in graph.objects(holding, DCTERMS.source)}
+            assert last in dated, f"{holding}: no source of {last} among its sources"
+            assert last >= date_of(graph, holding, D.startDate), holding
+
+
+def bounds(graph: rdflib.Graph, holding: rdflib.URIRef) -> tuple[dt.date, dt.date]:
+    """The latest day the tenure may have begun and the earliest it may have ended: a month or
+    year precision widens the date to its whole period, so that only certain overlaps count."""
+    def widen(value: dt.date, precision, last: bool) -> dt.date:
+        if precision == D.YearPrecision:
+            return dt.date(value.year, 12, 31) if last else value.replace(month=1, day=1)
+        if precision == D.MonthPrecision:
+            if not last:
+                return value.replace(day=1)
+            nxt = value.replace(day=28) + dt.timedelta(days=4)
+            return nxt - dt.timedelta(days=nxt.day)
+        return value
+    start = widen(date_of(graph, holding, D.startDate), graph.value(holding, D.startPrecision), True)
+    end = date_of(graph, holding, D.endDate)
+    end = dt.date.max if end is None else widen(end, graph.value(holding, D.endPrecision), False)
+    return start, end
+
+
+def test_no_two_tenures_of_a_single_holder_post_overlap_unless_their_sources_disagree(graph):
+    posts = {p for _, _, p in first_level_posts(graph)} | set(graph.objects(None, D.post))
+    for post in posts:
+        hs = sorted(holdings(graph, post), key=lambda h: bounds(graph, h))
+        for i, a in enumerate(hs):
+            for b in hs[i + 1:]:
+                (sa, ea), (sb, eb) = bounds(graph, a), bounds(graph, b)
+                if sa < eb and sb < ea:
+                    disagree = (set(graph.objects(a, DCTERMS.source)).isdisjoint(graph.objects(b, DCTERMS.source))
+                                and all("disagree" in str(graph.value(h, RDFS.comment)) for h in (a, b)))
+                    assert disagree, f"{a} and {b} overlap on {post}"
+
+
+def test_pak_thae_song_and_ro_pae_gwon_are_not_holders_today(graph):
+    """The issue's two stale holders: each tenure ends where a source places the man elsewhere
+    or names his successor, and says on which report the end rests."""
+    pak = K["holding/pak-thae-song-south-phyongan"]
+    assert graph.value(pak, D.tenureStatus) == D.Ended
+    assert date_of(graph, pak, D.endDate) == dt.date(2023, 2, 1)
+    assert str(K["source/nklw-2023-02-plenum"]) in sources_of(graph, pak)
+    ro = K["holding/ro-pae-gwon-south-hwanghae"]
+    assert graph.value(ro, D.tenureStatus) == D.Ended
+    assert str(K["source/dailynk-south-hwanghae-pak-yong-ho"]) in sources_of(graph, ro)
+
+
+def test_hangul_of_new_holders_is_the_korean_sources_spelling(graph):
+    for slug, hangul, source in [("pak-chang-ho", "박창호", "kcna-2025-01-11-unpha"),
+                                 ("choe-yong-man", "최영만", "kcna-2025-12-16-taegwan"),
+                                 ("ri-song-bom", "리성범", "vok-2025-12-18-pukchang")]:
+        person = K[f"person/{slug}"]
+        assert rdflib.Literal(hangul, lang="ko") in set(graph.objects(person, RDFS.label))
+        assert str(K[f"source/{source}"]) in sources_of(graph, person)
+
+
+# -- sources a journalist can cite ---------------------------------------------------------
+
+WIKI_HOSTS = ("en.wikipedia.org", "ko.wikipedia.org", "namu.wiki")
+
+
+def test_wiki_sources_cite_the_wikis_own_address_and_name_the_mirror_read_apart(graph):
+    from urllib.parse import urlsplit
+    wikis = [s for s in graph.subjects(RDF.type, D.SourceDocument)
+             if graph.value(graph.value(s, DCTERMS.publisher), D.publisherKind) == D.Wiki]
+    assert len(wikis) >= 31
+    for source in wikis:
+        host = urlsplit(str(graph.value(source, SCHEMA_URL))).hostname
+        assert host in WIKI_HOSTS, f"{source}: schema:url is on {host}, not the wiki's own site"
+        copy = graph.value(source, D.copyRead)
+        assert copy is None or str(copy) != str(graph.value(source, SCHEMA_URL)), source
+
+
+def test_first_level_romanizations_tagged_mr_are_mccune_reischauer(graph):
+    """The ISO page's forms ("P'yǒngan-bukto", with a caron and '-bukto') are the DPRK's, not MR."""
+    mr = [(unit, label) for unit in graph.subjects(D.divisionLevel, D.ProvincialLevel)
+          for label in graph.objects(unit, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#altLabel"))
+          if (label.language or "").lower() == "ko-latn-x-mr"]
+    assert mr, "no first-level unit has an MR label: the test would check nothing"
+    for unit, label in mr:
+        assert "ǒ" not in label and not str(label).endswith("-bukto"), (unit, label)
