@@ -96,7 +96,6 @@ SIDES = {"state": D.PeoplesCommitteeChairman, "party": D.ChiefSecretary}
 UNSOURCED = {
     ("pyongyang", "state"): "no dated source read names a chairman of the Pyongyang People's Committee "
                             "(a Namuwiki copy names Choe Hui Thae from 2020, undated)",
-    ("south-hwanghae", "state"): "no source read names a chairman of the South Hwanghae Provincial People's Committee",
     ("north-hwanghae", "state"): "no source read names a chairman of the North Hwanghae Provincial People's Committee",
     ("ryanggang", "state"): "the only chairman read (Kim Chol, Daily NK) is undated",
     ("nampo", "state"): "no source read names a chairman of the Nampo People's Committee",
