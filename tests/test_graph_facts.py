@@ -231,3 +231,24 @@ def test_first_level_romanizations_tagged_mr_are_mccune_reischauer(graph):
     assert mr, "no first-level unit has an MR label: the test would check nothing"
     for unit, label in mr:
         assert "ǒ" not in label and not str(label).endswith("-bukto"), (unit, label)
+
+
+# -- files a reviewer can read -------------------------------------------------------------
+
+PROVINCE_FILES = sorted((resources.graph_dir() / "provinces").glob("*.ttl"))
+
+
+@pytest.mark.parametrize("path", PROVINCE_FILES, ids=lambda p: p.stem)
+def test_each_province_file_header_lists_the_sources_it_cites(path):
+    """The header is what a reviewer reads first: it must name every source the file cites, and
+    no other."""
+    import re
+    header, _, body = path.read_text(encoding="utf-8").partition("\n@prefix")
+    listed = set(re.findall(r"source:[a-z0-9-]+", header))
+    cited = set(re.findall(r"source:[a-z0-9-]+", body))
+    assert listed == cited, f"{path.name}: header lacks {sorted(cited - listed)}, lists uncited {sorted(listed - cited)}"
+
+
+def test_there_is_one_province_file_per_first_level_unit_and_one_for_the_country(graph):
+    units = {str(u).rsplit("/", 1)[-1] for u in graph.subjects(D.divisionLevel, D.ProvincialLevel)}
+    assert {p.stem for p in PROVINCE_FILES} == units | {"country"}
