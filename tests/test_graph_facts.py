@@ -17,17 +17,11 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 from dprk_kg import resources
 from dprk_kg.namespaces import DPRK, KG
 
+from test_graph_content import graph  # noqa: F401  (the base graph parsed once, as a fixture)
+
 D = rdflib.Namespace(DPRK)
 K = rdflib.Namespace(KG)
 SCHEMA_URL = rdflib.URIRef("https://schema.org/url")
-
-
-@pytest.fixture(scope="module")
-def graph() -> rdflib.Graph:
-    g = rdflib.Graph()
-    for path in resources.graph_files():
-        g.parse(path, format="turtle")
-    return g
 
 
 def date_of(graph: rdflib.Graph, node: rdflib.URIRef, prop: rdflib.URIRef) -> dt.date | None:
