@@ -134,26 +134,118 @@ def cell(term: Term | None, names: dict[str, str]) -> str:
     return str(term)
 
 
-def print_table(result: SelectResult | bool, store: Store | None, out: TextIO) -> None:
-    """A rich table with labels for IRIs; ASK answers print as yes / no."""
-    from rich.table import Table
-    from rich.text import Text
+def _names(result: SelectResult, store: Store | None) -> dict[str, str]:
+    """The display labels of every IRI in ``result``, alone or gathered in a list cell."""
+    from dprk_kg.resolve import display_labels  # imports this module: read here
 
+    iris = {t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)}
+    iris |= {i for row in result.rows for t in row.values() for i in iri_list(t)}
+    return display_labels(store, iris) if store is not None and iris else {}
+
+
+#: The suffix of the label column written beside each IRI column (``unit``, ``unit_label``).
+LABEL_SUFFIX = "_label"
+
+
+def with_labels(result: SelectResult, store: Store) -> SelectResult:
+    """``result`` with a ``<column>_label`` column after each column that holds IRIs, so
+    that a spreadsheet shows names beside the identifiers (a list cell gets its labels,
+    " | "-joined). A column the query already names so is left alone.
+
+    >>> r = SelectResult(["x", "n"], [{"x": ox.NamedNode("https://w3id.org/dprk-kg/id/unit/a"), "n": ox.Literal("1")}])
+    >>> from dprk_kg.store import Store
+    >>> with_labels(r, Store.memory()).variables
+    ['x', 'x_label', 'n']
+    """
+    names = _names(result, store)
+    has_iris = {v for row in result.rows for v, t in row.items() if isinstance(t, ox.NamedNode) or iri_list(t)}
+    variables: list[str] = []
+    for v in result.variables:
+        variables.append(v)
+        if v in has_iris and v + LABEL_SUFFIX not in result.variables:
+            variables.append(v + LABEL_SUFFIX)
+    rows = []
+    for row in result.rows:
+        labelled = dict(row)
+        for v in has_iris:
+            if v + LABEL_SUFFIX in variables and v in row:
+                listed = iri_list(row[v]) or ([row[v].value] if isinstance(row[v], ox.NamedNode) else [])
+                labelled[v + LABEL_SUFFIX] = ox.Literal(LIST_SEPARATOR.join(names.get(i) or curie(i) for i in listed))
+        rows.append(labelled)
+    return SelectResult(variables, rows)
+
+
+#: A column narrower than this (or than its longest value) is not readable in a table.
+READABLE = 24
+
+
+def print_table(result: SelectResult | bool, store: Store | None, out: TextIO,
+                columns: list[str] | None = None) -> None:
+    """A table with labels for IRIs, or one record per block where the table would not fit
+    the terminal; ASK answers print as yes / no. ``columns``: the ones to show (default all).
+    """
     if isinstance(result, bool):
         out.write("yes\n" if result else "no\n")
         return
-    iris = {t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)}
-    iris |= {i for row in result.rows for t in row.values() for i in iri_list(t)}
-    from dprk_kg.resolve import display_labels  # imports this module: read here
+    from rich.cells import cell_len
 
-    names = display_labels(store, iris) if store is not None and iris else {}
+    shown = [v for v in columns or result.variables if v in result.variables] or result.variables
+    names = _names(result, store)
+    cells = [[cell(row.get(v), names) for v in shown] for row in result.rows]
+    width = terminal_width(out)
+    wanted = [min(max((cell_len(r[i]) for r in cells), default=0), READABLE) for i in range(len(shown))]
+    if sum(max(w, len(v)) for w, v in zip(wanted, shown)) + 3 * len(shown) + 1 > width:
+        print_records(shown, cells, width, out)
+    else:
+        _rich_table(shown, cells, out)
+    count = f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
+    hidden = len(result.variables) - len(shown)
+    out.write(count + (f" ({len(shown)} of {len(result.variables)} columns; --wide shows all)" if hidden else "") + "\n")
+
+
+def _rich_table(columns: list[str], cells: list[list[str]], out: TextIO) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(header_style="bold")
-    for v in result.variables:
+    for v in columns:
         table.add_column(v, overflow="fold")  # fold, not crop: a URL must stay whole
-    for row in result.rows:  # as Text: a value is shown as is, never read as rich markup
-        table.add_row(*(Text(cell(row.get(v), names)) for v in result.variables))
+    for row in cells:  # as Text: a value is shown as is, never read as rich markup
+        table.add_row(*map(Text, row))
     plain_console(out).print(table)
-    out.write(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}\n")
+
+
+def print_records(columns: list[str], cells: list[list[str]], width: int, out: TextIO) -> None:
+    """One block per row: a rule with the row's number, then one ``column  value`` line per
+    non-empty value, long values wrapped under themselves.
+
+    >>> import sys
+    >>> print_records(["unit", "holder"], [["South Hamgyong Province", ""]], 30, sys.stdout)
+    ── 1 ────────────────────────
+    unit    South Hamgyong
+            Province
+    """
+    import textwrap
+
+    key_width = max(map(len, columns)) + 2
+    room = max(width - key_width, 20)
+    lines: list[str] = []
+    for number, row in enumerate(cells, 1):
+        lines.append(f"── {number} ".ljust(width - 1, "─"))
+        for name, value in zip(columns, row):
+            if value:
+                wrapped = textwrap.wrap(value, room, break_on_hyphens=False) or [value]
+                lines.append(name.ljust(key_width) + wrapped[0])
+                lines += [" " * key_width + more for more in wrapped[1:]]
+    out.write("\n".join(lines) + ("\n" if lines else ""))
+
+
+def terminal_width(out: TextIO) -> int:
+    """The width to lay a table out in: the terminal's (or $COLUMNS); 200 in a pipe."""
+    import shutil
+
+    width = console_width(out)
+    return width if width is not None else shutil.get_terminal_size((200, 24)).columns
 
 
 def console_width(out: TextIO) -> int | None:
@@ -173,12 +265,18 @@ def plain_console(out: TextIO) -> Any:
 
 
 def write(result: SelectResult | bool | list[ox.Triple], fmt: str, out: TextIO,
-          store: Store | None = None) -> None:
-    """Write ``result`` in ``fmt``; CONSTRUCT / DESCRIBE results are always N-Triples."""
+          store: Store | None = None, *, columns: list[str] | None = None, labels: bool = False) -> None:
+    """Write ``result`` in ``fmt``; CONSTRUCT / DESCRIBE results are always N-Triples.
+
+    The table shows ``columns`` (default all) by their labels; the other formats get a label
+    column beside each IRI column with ``labels`` (and a ``store`` to read them from).
+    """
+    if isinstance(result, SelectResult) and labels and store is not None and fmt != "table":
+        result = with_labels(result, store)
     if isinstance(result, list):
         out.write("".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in result))
     elif fmt == "table":
-        print_table(result, store, out)
+        print_table(result, store, out, columns)
     elif fmt == "json":
         out.write(to_json(result) + "\n")
     elif isinstance(result, bool):
