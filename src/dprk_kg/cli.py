@@ -129,14 +129,8 @@ def queries(
     if fmt is ListFormat.json:
         emit(json.dumps([_describe(q) for q in found.values()], ensure_ascii=False, indent=1))
         return
-    from rich.table import Table
-
-    from dprk_kg.results import plain_console
-
-    table = Table("name", "summary", "parameters", header_style="bold")
-    for q in found.values():
-        table.add_row(q.name, q.summary, "\n".join(_param_text(p) for p in q.params))
-    plain_console(sys.stdout).print(table)
+    _print_box(["name", "summary", "parameters"],
+               [[q.name, q.summary, "\n".join(_param_text(p) for p in q.params)] for q in found.values()])
 
 
 def _param_text(p) -> str:
@@ -229,7 +223,7 @@ def query(
     from dprk_kg import catalog
 
     named = catalog.get(name)
-    result = graph().query(name, **given)
+    result = graph().query(named, **given)
     if explain:  # on stderr beside a machine format, which stays parseable
         print(_header_text(named, full=False) + "\n", file=sys.stdout if fmt is ResultFormat.table else sys.stderr)
     columns = None if wide else list(named.table) or None
@@ -269,16 +263,16 @@ def find(
     if not hits:
         emit(f"nothing is called {name!r}")
         raise typer.Exit(1)
-    from rich.table import Table
-    from rich.text import Text
+    from dprk_kg.results import curie
 
-    from dprk_kg.results import curie, plain_console
+    _print_box(["kind", "label", "matched name", "iri"],
+               [[h.kind, h.label, "" if h.matched == h.label else h.matched, curie(h.iri)] for h in hits])
 
-    table = Table("kind", "label", "matched name", "iri", header_style="bold")
-    table.columns[-1].overflow = "fold"  # an IRI is copied whole, never cut
-    for h in hits:
-        table.add_row(h.kind, Text(h.label), Text("" if h.matched == h.label else h.matched), curie(h.iri))
-    plain_console(sys.stdout).print(table)
+
+def _print_box(columns: list[str], cells: list[list[str]]) -> None:
+    from dprk_kg.results import box_table, terminal_width
+
+    sys.stdout.write(box_table(columns, cells, terminal_width(sys.stdout)))
 
 
 @app.command("build")

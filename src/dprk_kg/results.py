@@ -19,6 +19,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -187,32 +188,115 @@ def print_table(result: SelectResult | bool, store: Store | None, out: TextIO,
     if isinstance(result, bool):
         out.write("yes\n" if result else "no\n")
         return
-    from rich.cells import cell_len
-
     shown = [v for v in columns or result.variables if v in result.variables] or result.variables
     names = _names(result, store)
     cells = [[cell(row.get(v), names) for v in shown] for row in result.rows]
     width = terminal_width(out)
-    wanted = [min(max((cell_len(r[i]) for r in cells), default=0), READABLE) for i in range(len(shown))]
-    if sum(max(w, len(v)) for w, v in zip(wanted, shown)) + 3 * len(shown) + 1 > width:
-        print_records(shown, cells, width, out)
+    if fits(shown, cells, width):
+        out.write(box_table(shown, cells, width))
     else:
-        _rich_table(shown, cells, out)
+        print_records(shown, cells, width, out)
     count = f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
     hidden = len(result.variables) - len(shown)
     out.write(count + (f" ({len(shown)} of {len(result.variables)} columns; --wide shows all)" if hidden else "") + "\n")
 
 
-def _rich_table(columns: list[str], cells: list[list[str]], out: TextIO) -> None:
-    from rich.table import Table
-    from rich.text import Text
+def cell_width(text: str) -> int:
+    """Terminal cells ``text`` takes: East Asian wide characters (Hangul) take two.
 
-    table = Table(header_style="bold")
-    for v in columns:
-        table.add_column(v, overflow="fold")  # fold, not crop: a URL must stay whole
-    for row in cells:  # as Text: a value is shown as is, never read as rich markup
-        table.add_row(*map(Text, row))
-    plain_console(out).print(table)
+    >>> cell_width("Kim"), cell_width("김정은")
+    (3, 6)
+    """
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+               for c in text)
+
+
+def _floor(header: str, values: list[str]) -> int:
+    """The narrowest a column may be and stay readable."""
+    natural = max((cell_width(v) for v in values), default=0)
+    return max(cell_width(header), min(natural, READABLE))
+
+
+def fits(columns: list[str], cells: list[list[str]], width: int) -> bool:
+    """Whether a table of ``cells`` can give each column its readable width in ``width``."""
+    floors = [_floor(c, [r[i] for r in cells]) for i, c in enumerate(columns)]
+    return sum(floors) + 3 * len(columns) + 1 <= width
+
+
+def box_table(columns: list[str], cells: list[list[str]], width: int) -> str:
+    """``cells`` under ``columns`` in a box, each column as wide as its longest line or, where
+    they do not all fit in ``width``, the widest ones narrowed alike and their text wrapped
+    (long words such as URLs folded, never cut).
+
+    >>> print(box_table(["unit", "holder"], [["Rason", "Sin Yong Chol"]], 80), end="")
+    ┏━━━━━━━┳━━━━━━━━━━━━━━━┓
+    ┃ unit  ┃ holder        ┃
+    ┡━━━━━━━╇━━━━━━━━━━━━━━━┩
+    │ Rason │ Sin Yong Chol │
+    └───────┴───────────────┘
+    """
+    n = len(columns)
+    natural = [max([cell_width(line) for v in [c, *(r[i] for r in cells)] for line in v.split("\n")] or [0])
+               for i, c in enumerate(columns)]
+    floors = [min(natural[i], _floor(c, [r[i] for r in cells])) for i, c in enumerate(columns)]
+    room = width - 3 * n - 1
+    if sum(floors) > room:  # not readable anyway (a caller that has no other layout): fit
+        floors = [min(natural[i], cell_width(c)) for i, c in enumerate(columns)]
+    widths = natural
+    if sum(natural) > room:  # the largest cap that fits: wide columns narrowed to it alike
+        low, high = 1, max(natural)
+        while low < high:
+            cap = (low + high + 1) // 2
+            if sum(min(w, max(cap, f)) for w, f in zip(natural, floors)) <= room:
+                low = cap
+            else:
+                high = cap - 1
+        widths = [min(w, max(low, f)) for w, f in zip(natural, floors)]
+
+    def rule(left: str, fill: str, middle: str, right: str) -> str:
+        return left + middle.join(fill * (w + 2) for w in widths) + right + "\n"
+
+    def row(values: list[str], bar: str) -> str:
+        wrapped = [wrap(v, w) for v, w in zip(values, widths)]
+        lines = []
+        for k in range(max(map(len, wrapped))):
+            parts = [(lines_[k] if k < len(lines_) else "") for lines_ in wrapped]
+            lines.append(bar + bar.join(f" {p}{' ' * (w - cell_width(p))} " for p, w in zip(parts, widths)) + bar)
+        return "\n".join(lines) + "\n"
+
+    text = rule("┏", "━", "┳", "┓") + row(columns, "┃") + rule("┡", "━", "╇", "┩")
+    text += "".join(row(r, "│") for r in cells)
+    return text + rule("└", "─", "┴", "┘")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` cells: at spaces, a longer word folded.
+
+    >>> wrap("Chief Secretary of the WPK", 10)
+    ['Chief', 'Secretary', 'of the WPK']
+    >>> wrap("https://example.org/abc", 10)
+    ['https://ex', 'ample.org/', 'abc']
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if cell_width(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = ""
+            for ch in word:  # a word wider than the column: folded
+                if cell_width(line + ch) > width:
+                    lines.append(line)
+                    line = ""
+                line += ch
+        lines.append(line)
+    return lines or [""]
 
 
 def print_records(columns: list[str], cells: list[list[str]], width: int, out: TextIO) -> None:
@@ -225,43 +309,27 @@ def print_records(columns: list[str], cells: list[list[str]], width: int, out: T
     unit    South Hamgyong
             Province
     """
-    import textwrap
-
     key_width = max(map(len, columns)) + 2
-    room = max(width - key_width, 20)
+    room = max(width - key_width - 1, 20)
     lines: list[str] = []
     for number, row in enumerate(cells, 1):
         lines.append(f"── {number} ".ljust(width - 1, "─"))
         for name, value in zip(columns, row):
             if value:
-                wrapped = textwrap.wrap(value, room, break_on_hyphens=False) or [value]
+                wrapped = wrap(value, room)
                 lines.append(name.ljust(key_width) + wrapped[0])
                 lines += [" " * key_width + more for more in wrapped[1:]]
     out.write("\n".join(lines) + ("\n" if lines else ""))
 
 
 def terminal_width(out: TextIO) -> int:
-    """The width to lay a table out in: the terminal's (or $COLUMNS); 200 in a pipe."""
+    """The width to lay a table out in: the terminal's (or $COLUMNS); 200 in a pipe, so
+    that no cell is cut where a program reads the table."""
     import shutil
 
-    width = console_width(out)
-    return width if width is not None else shutil.get_terminal_size((200, 24)).columns
-
-
-def console_width(out: TextIO) -> int | None:
-    """Terminal width on a terminal or with $COLUMNS; wide in a pipe, so no cell is cut."""
-    return None if out.isatty() or "COLUMNS" in os.environ else 200
-
-
-def plain_console(out: TextIO) -> Any:
-    """A rich console that prints text as given: no markup, emoji codes or highlighting.
-
-    A quote such as "[1]" or ":flag:" stays as the source printed it, and skipping the
-    highlighter's regular expressions makes a big table print faster.
-    """
-    from rich.console import Console
-
-    return Console(file=out, width=console_width(out), markup=False, emoji=False, highlight=False)
+    if out.isatty() or "COLUMNS" in os.environ:
+        return shutil.get_terminal_size((80, 24)).columns
+    return 200
 
 
 def write(result: SelectResult | bool | list[ox.Triple], fmt: str, out: TextIO,
