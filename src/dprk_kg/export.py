@@ -95,12 +95,21 @@ def _picture(fmt: str) -> Callable[[nx.MultiDiGraph, Path], None]:
 
 
 def cytoscape_json(g: nx.MultiDiGraph) -> dict[str, Any]:
-    """``g`` as Cytoscape.js elements JSON (Cytoscape desktop imports it too)."""
+    """``g`` as Cytoscape JSON: Cytoscape.js elements, which Cytoscape desktop imports and
+    networkx's ``cytoscape_graph`` reads back whole.
+
+    Each node carries ``value`` (its id, which networkx reads) and ``name`` (its label, the
+    name Cytoscape desktop shows); each edge its ``key``, so that parallel edges (two claims
+    of the same authority) stay apart when read back.
+    """
     g = flat(g)
-    nodes = [{"data": {"id": n, **d}, "classes": str(d.get("kind", ""))} for n, d in sorted(g.nodes(data=True))]
-    edges = [{"data": {"id": f"e{i}", "source": a, "target": b, **d}, "classes": str(d.get("kind", ""))}
-             for i, (a, b, d) in enumerate(sorted(g.edges(data=True), key=lambda e: (e[0], e[1], str(e[2]))))]
+    nodes = [{"data": {"id": n, "value": n, "name": d.get("label", n), **d}, "classes": str(d.get("kind", ""))}
+             for n, d in sorted(g.nodes(data=True))]
+    ordered = sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))
+    edges = [{"data": {"id": f"e{i}", "source": a, "target": b, "key": key, **d}, "classes": str(d.get("kind", ""))}
+             for i, (a, b, key, d) in enumerate(ordered)]
     return {"format_version": "1.0", "generated_by": "dprk-kg", "target_cytoscapejs_version": "~3",
+            "directed": True, "multigraph": True,
             "data": dict(g.graph), "elements": {"nodes": nodes, "edges": edges}}
 
 
