@@ -84,3 +84,40 @@ def test_the_legend_explains_every_line_the_picture_draws(store):
     text = dot.to_dot(g)
     for kind in {d["kind"] for *_, d in g.edges(data=True)}:
         assert f"{kind}: {palette.EDGE_KINDS[kind].meaning}" in text.replace("&#x27;", "'")
+
+
+def _positions(text: str) -> dict[str, tuple[float, float]]:
+    """Node → pinned (x, y) in a timeline's DOT (y grows upwards, as Graphviz reads it)."""
+    return {m[1]: (float(m[2]), float(m[3]))
+            for m in re.finditer(r'^"([^"]+)" \[.*?pos="(-?[\d.]+),(-?[\d.]+)!"', text, re.M)}
+
+
+def test_the_person_view_is_a_timeline_party_above_state_below(store):
+    g = views.build_view(store, "person", person="Person A")
+    text = export.dot_source(g)
+    pos = _positions(text)
+    party, state = pos[iri("membership/a-cc")], pos[iri("holding/a-chairman")]
+    axis = pos["tick 2016"][1]
+    assert party[1] > axis > state[1]
+    # Bars sit at their dates: the holding (2015-2019) starts left of the membership (2016-05).
+    width = re.search(r'^"%s" \[.*?width="([\d.]+)"' % re.escape(iri("holding/a-chairman")), text, re.M)
+    year = pos["tick 2016"][0] - pos["tick 2015"][0]
+    assert state[0] - float(width[1]) / 2 == pytest.approx(pos["tick 2015"][0], abs=0.02)
+    assert float(width[1]) == pytest.approx(5 * year, rel=0.02)
+    assert "Chairman of the South Hamgyong" in text and "2015–2019" in text and "(end unknown)" in text
+
+
+def test_the_elections_view_is_a_timeline_with_each_source_s_figures(store):
+    text = export.dot_source(views.build_view(store, "elections"))
+    pos = _positions(text)
+    one, two = pos[iri("result/local-2015-one")], pos[iri("result/local-2015-two")]
+    assert one[0] == two[0] and one[1] != two[1]  # one election, two sources: one above the other
+    assert pos["row State Agency"][1] == pytest.approx(one[1], abs=0.5)
+    assert "turnout percent 99.97" in text and re.search(r"turnout percent 99\.9(?!7)", text)
+
+
+@needs_dot
+@pytest.mark.parametrize("view,options", [("person", {"person": "Person A"}), ("elections", {})])
+def test_timelines_render_with_their_footer(store, tmp_path, view, options):
+    lines = svg_lines(export.export_store(store, "svg", tmp_path / "t.svg", view=view, **options))
+    assert any(line.startswith(f"{view} view") for line in lines) and any("dprk-kg" in line for line in lines)

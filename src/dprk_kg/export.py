@@ -83,14 +83,28 @@ def _write_gexf(g: nx.MultiDiGraph, target: Path) -> None:
     nx.write_gexf(out, target, encoding="utf-8", version="1.2draft")
 
 
+#: Views drawn on a time axis (:mod:`dprk_kg.timeline`) rather than as a network.
+TIMELINE_VIEWS = ("person", "elections")
+
+
+def dot_source(g: nx.MultiDiGraph) -> str:
+    """The DOT text of ``g``'s picture: a timeline for a person or the elections, else a network."""
+    if g.graph.get("view") in TIMELINE_VIEWS:
+        from dprk_kg import timeline
+
+        return timeline.to_dot(g)
+    return dot.to_dot(g)
+
+
 def _write_dot(g: nx.MultiDiGraph, target: Path) -> None:
-    target.write_text(dot.to_dot(g), encoding="utf-8")
+    target.write_text(dot_source(g), encoding="utf-8")
 
 
 def _picture(fmt: str) -> Callable[[nx.MultiDiGraph, Path], None]:
     def write(g: nx.MultiDiGraph, target: Path) -> None:
-        dot.check_drawable(g)
-        dot.render(dot.to_dot(g), fmt, target)
+        if g.graph.get("view") not in TIMELINE_VIEWS:
+            dot.check_drawable(g)
+        dot.render(dot_source(g), fmt, target)
     return write
 
 
