@@ -151,9 +151,11 @@ def html_page(g: nx.MultiDiGraph) -> str:
         "nodeKinds": {k.name: {"fill": k.fill} for k in palette.KINDS_BY_NAME.values()},
         "edgeKinds": {e.name: {"color": e.color, "style": e.style, "width": e.width}
                       for e in palette.EDGE_KINDS.values()},
+        "asOf": g.graph.get("as_of", ""),
     }
     page = (ASSETS / "viewer.html").read_text(encoding="utf-8")
     parts = {"/*CSS*/": (ASSETS / "viewer.css").read_text(encoding="utf-8"),
+             "/*DAGRE*/": (ASSETS / "vendor" / "dagre.min.js").read_text(encoding="utf-8"),
              "/*JS*/": (ASSETS / "viewer.js").read_text(encoding="utf-8"),
              "/*DATA*/": script_json(payload)}
     for marker, text in parts.items():

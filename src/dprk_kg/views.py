@@ -240,11 +240,12 @@ class Model:
         return None
 
     def citation(self, source: str) -> str:
-        """A source document as one line: publisher, "title", date, URL."""
+        """A source document as one line: publisher, "title", date, URL (a document whose
+        title is unknown goes by its label, unquoted)."""
         parts = [self.name(p) for p in self.iris(source, DCT + "publisher")]
         self.cited_publishers.update(parts)
         title = self.first(source, DCT + "title")
-        parts.append(f'"{title}"' if title else curie(source))
+        parts.append(f'"{title}"' if title else self.label(source) or curie(source))
         parts += [self.first(source, DCT + "date") or "", self.first(source, P["schema"] + "url") or ""]
         return ", ".join(p for p in parts if p)
 
