@@ -154,7 +154,7 @@ def _header_text(q, *, full: bool = True) -> str:
     if q.description:
         lines += ["", *textwrap.wrap(" ".join(q.description.split()), 88)]
     if full:
-        lines += ["", f"file: {q.path}", f"tags: {', '.join(q.tags) or '-'}"]
+        lines += ["", f"tags: {', '.join(q.tags) or '-'}"]
         lines += ["parameters:"] + [f"  {_param_text(p)}" + (f": {p.description}" if p.description else "")
                                     + (f" (one of {', '.join(p.allowed)})" if p.allowed else "")
                                     for p in q.params] if q.params else ["parameters: none"]
