@@ -106,7 +106,7 @@ class Names(Protocol):
     def by_keys(self, keys: Iterable[str]) -> list[tuple[str, str]]: ...
     def containing(self, key: str, limit: int) -> list[tuple[str, str]]: ...
     def ending(self, suffix: str) -> list[str]: ...
-    def keys(self) -> list[str]: ...
+    def cores(self) -> dict[str, list[str]]: ...
 
 
 class CachedNames:
@@ -126,20 +126,28 @@ class CachedNames:
         return [r[0] for r in self.index.db.execute(
             "SELECT DISTINCT iri FROM names WHERE substr(iri, -?) = ?", (len(suffix), suffix))]
 
-    def keys(self) -> list[str]:
-        return _distinct_keys(self.index)
+    def cores(self) -> dict[str, list[str]]:
+        return _cores_of(self.index)
 
 
-_KEYS: dict[tuple[int, str], list[str]] = {}
+_CORES: dict[tuple[int, str], dict[str, list[str]]] = {}
 
 
-def _distinct_keys(index: NameIndex) -> list[str]:
-    """Every distinct key of the cache, read once per process and stamp (a server asks often)."""
+def _cores_of(index: NameIndex) -> dict[str, list[str]]:
+    """The cache's keys by their core (:func:`_core`), read once per process and stamp: a
+    server searches often, and a million-triple graph has about 100,000 keys."""
     token = (id(index.db), index.stamp)
-    if token not in _KEYS:
-        _KEYS.clear()
-        _KEYS[token] = [r[0] for r in index.db.execute("SELECT DISTINCT key FROM names")]
-    return _KEYS[token]
+    if token not in _CORES:
+        _CORES.clear()
+        _CORES[token] = _by_core(r[0] for r in index.db.execute("SELECT DISTINCT key FROM names"))
+    return _CORES[token]
+
+
+def _by_core(keys: Iterable[str]) -> dict[str, list[str]]:
+    cores: dict[str, list[str]] = {}
+    for k in keys:
+        cores.setdefault(_core(k), []).append(k)
+    return cores
 
 
 class ScannedNames:
@@ -170,8 +178,8 @@ class ScannedNames:
     def ending(self, suffix: str) -> list[str]:
         return sorted({iri for es in self.by_key.values() for iri, _ in es if iri.endswith(suffix)})
 
-    def keys(self) -> list[str]:
-        return list(self.by_key)
+    def cores(self) -> dict[str, list[str]]:
+        return _by_core(self.by_key)
 
 
 def _store_of(kg: Graph) -> Store:
@@ -261,9 +269,7 @@ def _parts_and_typos(names: Names, text: str, limit: int) -> dict[str, tuple[flo
     if len(key) >= 3:
         for iri, name in names.containing(key, limit * 20):
             _keep(found, iri, PART - min(len(name_key(name)) - len(key), 20) / 4, name)
-    cores: dict[str, list[str]] = {}
-    for k in names.keys():
-        cores.setdefault(_core(k), []).append(k)
+    cores = names.cores()
     close = process.extract(_core(key), list(cores), scorer=fuzz.ratio, limit=limit * 2,
                             score_cutoff=FUZZY_CUTOFF)
     scores = {k: score for core, score, _ in close for k in cores[core]}
