@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, Union
@@ -151,8 +151,7 @@ def _by_core(keys: Iterable[str]) -> dict[str, list[str]]:
 
 
 class ScannedNames:
-    """Names read from the store itself, on first need: a graph without a current cache (a
-    server, a store in memory)."""
+    """Names read from the store itself, on first need: a store in memory, a server."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -161,12 +160,9 @@ class ScannedNames:
     @property
     def by_key(self) -> dict[str, list[tuple[str, str]]]:
         if self._by_key is None:
-            preds = " ".join(f"<{p}>" for p in NAME_PREDICATES)
-            rows = self.store.select(f"SELECT DISTINCT ?x ?l WHERE {{ VALUES ?p {{ {preds} }} ?x ?p ?l "
-                                     "FILTER(isIRI(?x) && isLiteral(?l)) }").rows
             self._by_key = {}
-            for r in rows:
-                self._by_key.setdefault(name_key(r["l"].value), []).append((r["x"].value, r["l"].value))
+            for iri, name in scan_names(self.store):
+                self._by_key.setdefault(name_key(name), []).append((iri, name))
         return self._by_key
 
     def by_keys(self, keys: Iterable[str]) -> list[tuple[str, str]]:
@@ -182,25 +178,44 @@ class ScannedNames:
         return _by_core(self.by_key)
 
 
+def scan_names(store: Store) -> Iterator[tuple[str, str]]:
+    """(IRI, name) of every named IRI of ``store``: from the embedded store's index, one
+    pattern per name predicate (a SPARQL query over them takes many times as long), else
+    by a query."""
+    native = getattr(store, "native", None)
+    if native is None:
+        preds = " ".join(f"<{p}>" for p in NAME_PREDICATES)
+        for r in store.select(f"SELECT DISTINCT ?x ?l WHERE {{ VALUES ?p {{ {preds} }} ?x ?p ?l "
+                              "FILTER(isIRI(?x) && isLiteral(?l)) }").rows:
+            yield r["x"].value, r["l"].value
+        return
+    for p in NAME_PREDICATES:
+        for q in native.quads_for_pattern(None, ox.NamedNode(p), None):
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
+                yield q.subject.value, q.object.value
+
+
 def _store_of(kg: Graph) -> Store:
     return kg if isinstance(kg, Store) else kg.store
 
 
 def names_of(store: Store) -> Names:
-    """The store's cached names when the cache is current, else names read from the store.
+    """The names of an embedded store on disk from its name-key cache, filled first if it
+    is missing or stale (``build`` fills it; this covers a store built before the cache
+    existed, or whose cache was deleted); of any other store, read from the store.
 
     The cache sits beside the store's current generation (``<store>/name-keys.sqlite``) and
     is stamped with that generation's build manifest.
     """
     path = getattr(store, "path", None) if isinstance(store, EmbeddedStore) else None
     if path is not None:
-        stamp = stamp_of(Path(path).with_name(Path(path).name + ".json"))
-        try:
-            index = NameIndex.current(Path(path).parent, stamp) if stamp else None
-        except sqlite3.Error:
-            index = None
-        if index is not None:
-            return CachedNames(index)
+        generation = Path(path)
+        stamp = stamp_of(generation.with_name(generation.name + ".json"))
+        if stamp:
+            try:
+                return CachedNames(NameIndex.load(generation.parent, stamp, lambda: scan_names(store)))
+            except sqlite3.Error:
+                pass  # an unreadable cache: the names are read from the store instead
     return ScannedNames(store)
 
 
