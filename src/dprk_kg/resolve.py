@@ -32,7 +32,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, Union
+from typing import TYPE_CHECKING, Any, Protocol, Union
 
 import pyoxigraph as ox
 
@@ -63,15 +63,18 @@ Graph = Union["KnowledgeGraph", Store]
 
 # -- display labels -----------------------------------------------------------------------
 
-def display_label(labels: Iterable[ox.Literal]) -> str | None:
-    """The label to show for a node among its ``labels``: English, untagged, Korean, other.
+def display_label(labels: Iterable[Any]) -> str | None:
+    """The label to show for a node among its ``labels``: English, untagged, Korean, other,
+    the smallest first within one rank (so that the choice does not depend on the order the
+    store gives). pyoxigraph and rdflib literals alike.
 
     >>> display_label([ox.Literal("김정은", language="ko"), ox.Literal("Kim Jong Un", language="en")])
     'Kim Jong Un'
     >>> display_label([]) is None
     True
     """
-    best = min(((_LANGUAGE_RANK.get(lit.language or "", 3), lit.value) for lit in labels), default=None)
+    best = min(((_LANGUAGE_RANK.get(getattr(lit, "language", None) or "", 3),
+                 lit.value if isinstance(lit, ox.Literal) else str(lit)) for lit in labels), default=None)
     return best[1] if best else None
 
 
