@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ import pyoxigraph as ox
 
 from dprk_kg import namespaces, palette
 from dprk_kg.errors import UserError
+from dprk_kg.resolve import display_label, resolve
 from dprk_kg.results import curie
 from dprk_kg.store import Store, Term
 
@@ -88,6 +88,8 @@ class Model:
         self._term_subclasses: dict[str, list[str]] = defaultdict(list)
         self._supers: dict[str, set[str]] = {}
         self._classes: dict[str, set[str]] = {}
+        #: The publishers of the sources cited so far (a picture's footer names them).
+        self.cited_publishers: set[str] = set()
 
     @classmethod
     def load(cls, store: Store, *, whole: bool = False) -> Model:
@@ -219,9 +221,7 @@ class Model:
         labels = [v for v in self.values(iri, LABEL) if isinstance(v, ox.Literal)]
         if lang is not None:
             return next((v.value for v in labels if (v.language or "") == lang), None)
-        rank = {"en": 0, "": 1, "ko": 2}
-        best = min(labels, key=lambda v: (rank.get(v.language or "", 3), v.value), default=None)
-        return best.value if best else None
+        return display_label(labels)
 
     def name(self, iri: str) -> str:
         """What to call ``iri`` in a picture: its label, a title, or its prefixed name."""
@@ -240,10 +240,12 @@ class Model:
         return None
 
     def citation(self, source: str) -> str:
-        """A source document as one line: publisher, "title", date, URL."""
+        """A source document as one line: publisher, "title", date, URL (a document whose
+        title is unknown goes by its label, unquoted)."""
         parts = [self.name(p) for p in self.iris(source, DCT + "publisher")]
+        self.cited_publishers.update(parts)
         title = self.first(source, DCT + "title")
-        parts.append(f'"{title}"' if title else curie(source))
+        parts.append(f'"{title}"' if title else self.label(source) or curie(source))
         parts += [self.first(source, DCT + "date") or "", self.first(source, P["schema"] + "url") or ""]
         return ", ".join(p for p in parts if p)
 
@@ -411,42 +413,6 @@ def active(model: Model, tenure: str, as_of: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------
-# Finding what the user names
-# ---------------------------------------------------------------------------------------
-
-def _fold(text: str) -> str:
-    """Case, accents, hyphens and spaces folded, so romanizations compare ("Hamgyŏng-namdo")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if c.isalnum())
-
-
-def resolve(model: Model, text: str, cls_iri: str, what: str) -> str:
-    """The one resource of class ``cls_iri`` that ``text`` names: an IRI, a prefixed name, a
-    slug ("south-hamgyong") or any of its labels (English, Hangul, any romanization)."""
-    text = text.strip().strip("<>")
-    candidates = model.instances(cls_iri)
-    prefix, _, local = text.partition(":")
-    expanded = P[prefix] + local if prefix in P and not text.startswith("http") else text
-    exact = [c for c in candidates if c == expanded or c.rsplit("/", 1)[-1] == text]
-    if len(exact) == 1:
-        return exact[0]
-    key = _fold(text)
-    names = {c: [_fold(v.value) for v in model.values(c, LABEL) + model.values(c, ALT) if isinstance(v, ox.Literal)]
-             for c in candidates}
-    named: list[str] = []
-    for fits in (str.__eq__, str.startswith, str.__contains__):  # exact, then "South Hamgyong" for "... Province"
-        named = [c for c, folded in names.items() if key and any(fits(n, key) for n in folded)]
-        if named:
-            break
-    if len(named) == 1:
-        return named[0]
-    if not named:
-        hint = ", ".join(model.name(c) for c in candidates[:8]) or "none in the graph"
-        raise UserError(f"no {what} is called {text!r} (some {what}s: {hint})")
-    raise UserError(f"{text!r} names several {what}s ({', '.join(curie(c) for c in named[:5])}): give its IRI")
-
-
-# ---------------------------------------------------------------------------------------
 # The views
 # ---------------------------------------------------------------------------------------
 
@@ -454,8 +420,8 @@ def resolve(model: Model, text: str, cls_iri: str, what: str) -> str:
 class ViewOptions:
     """What the user asked for; each view uses the options that apply to it."""
 
-    unit: str | None = None
-    person: str | None = None
+    unit: str | None = None  # an IRI, resolved from what the user typed
+    person: str | None = None  # an IRI, likewise
     as_of: str | None = None
 
 
@@ -475,7 +441,7 @@ def dual_power(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
     committee → chief secretary → holder, and the de facto authority between the two posts."""
     as_of = opts.as_of or today()
     if opts.unit:
-        units = [resolve(model, opts.unit, DPRK + "AdministrativeDivision", "unit")]
+        units = [opts.unit]
     else:
         organs = model.instances(STATE_CHAIN[0]) + model.instances(STATE_CHAIN[1]) + model.instances(PARTY_CHAIN[0])
         units = sorted({u for o in organs for u in model.iris(o, DPRK + "jurisdiction")})
@@ -532,16 +498,59 @@ def _holders(g: nx.MultiDiGraph, model: Model, post: str, as_of: str, tag: dict)
     side = kind_of(model, post).side
     for holding in holdings:
         facts = describe(model, holding)
+        label, certainty = holder_note(facts, as_of)
         for person in model.iris(holding, ORG + "member"):
             add_node(g, model, person, side=side, **tag)
-            add_edge(g, model, post, person, "^" + DPRK + "post", kind="holder", key=holding,
-                     label=f"held by, {span(facts)}", holding=holding,
+            add_edge(g, model, post, person, "^" + DPRK + "post", kind=f"holder ({certainty})" if certainty else "holder",
+                     key=holding, label=label, holding=holding, certainty=certainty,
                      **{k: facts[k] for k in ("start", "end", "status", "last_attested", "sources") if k in facts})
     if not holdings:
         gap = f"{post}#holder-not-on-record"
         g.add_node(gap, iri="", label=f"no holder on record as of {as_of}", kind=palette.UNKNOWN.name,
                    type_label="not on record", side=side, **tag)
         add_edge(g, model, post, gap, "^" + DPRK + "post", kind="holder", label="held by")
+
+
+#: An open tenure no source has named for longer than this before the date is not drawn as
+#: current: it is "unconfirmed since" its last attestation.
+STALE_YEARS = 3
+
+
+def holder_note(facts: dict, as_of: str) -> tuple[str, str]:
+    """How a holding reads on ``as_of``: "held by, since 2020-01 · last attested 2023-05-01",
+    and its certainty: "" (sourced for the date), "unconfirmed" (open, but no source names
+    the holder in the last :data:`STALE_YEARS` years) or "uncertain" (a start or end known
+    only to the month or year, and the date falls in it: the source cannot say which side).
+
+    >>> holder_note({"start": "2015-01-01", "start_precision": "year"}, "2015-06-01")
+    ('held by, since 2015 (uncertain: the source gives the year only)', 'uncertain')
+    >>> holder_note({"start": "2012-03-01", "last_attested": "2016-05-01"}, "2024-01-01")
+    ('held by, since 2012-03-01 · unconfirmed since 2016-05-01 (last attested)', 'unconfirmed')
+    """
+    since, last = display_date(facts, "start"), str(facts.get("last_attested", ""))
+    parts = [f"held by, since {since}" if since else "held by"]
+    for key in ("start", "end"):
+        precision, value = facts.get(f"{key}_precision", ""), str(facts.get(key, ""))
+        size = {"year": 4, "month": 7}.get(str(precision))
+        if size and value[:size] == as_of[:size]:
+            return f"{parts[0]} (uncertain: the source gives the {precision} only)", "uncertain"
+    if facts.get("end"):
+        parts.append(f"until {display_date(facts, 'end')}")
+        return " · ".join(parts), ""
+    seen = last or str(facts.get("start", ""))
+    if seen and _years_before(seen, as_of) > STALE_YEARS:
+        parts.append(f"unconfirmed since {seen}" + (" (last attested)" if last else " (its start)"))
+        return " · ".join(parts), "unconfirmed"
+    if last:
+        parts.append(f"last attested {last}")
+    return " · ".join(parts), ""
+
+
+def _years_before(date: str, as_of: str) -> float:
+    try:
+        return (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(date[:10])).days / 365.25
+    except ValueError:
+        return 0.0
 
 
 def _authority(g: nx.MultiDiGraph, model: Model, unit: str, posts: list[str]) -> None:
@@ -630,7 +639,7 @@ def person(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
     each fact node with its dates and linked to its sources."""
     if not opts.person:
         raise UserError("the person view needs --person PERSON (a name, Hangul or romanized, or an IRI)")
-    who = resolve(model, opts.person, P["foaf"] + "Person", "person")
+    who = opts.person
     g = new_graph("person", person=model.name(who))
     facts = {f for p in PERSON_LINKS for f in model.subjects(p, who)}
     facts |= {n for f in facts for n in model.subjects(DPRK + "nominated", f)}
@@ -715,5 +724,17 @@ def build_view(store: Store, view: str = "full", *, unit: str | None = None, per
     if unused:
         names = ", ".join("--" + u.replace("_", "-") for u in sorted(unused))
         raise UserError(f"the {view} view does not use {names}")
-    model = Model.load(store, whole=view == "full")
-    return VIEW_FUNCTIONS[view](model, ViewOptions(unit, person, as_of))
+    if unit:
+        unit = resolve(store, unit, [DPRK + "AdministrativeDivision"], what="unit").value
+    if person:
+        person = resolve(store, person, [P["foaf"] + "Person"], what="person").value
+    return draw(Model.load(store, whole=view == "full"), view, ViewOptions(unit, person, as_of))
+
+
+def draw(model: Model, view: str, opts: ViewOptions) -> nx.MultiDiGraph:
+    """The graph of ``view`` over ``model``, with what a picture's footer says: the
+    publishers of the sources it cites, and the day it was drawn."""
+    g = VIEW_FUNCTIONS[view](model, opts)
+    g.graph["publishers"] = " | ".join(sorted(model.cited_publishers))
+    g.graph["drawn"] = today()
+    return g
