@@ -326,6 +326,27 @@ def export_command(
 
 
 # ======================================================================================
+# Serve (owner: web engineer): serve
+# ======================================================================================
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; loopback unless you mean to share it.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    row_cap: Annotated[int, typer.Option("--row-cap", min=1, help="Most rows /sparql and the query page send back.")] = 10_000,
+) -> None:
+    """Serve a read-only web explorer and SPARQL endpoint (Ctrl-C stops it); --timeout bounds each query."""
+    import uvicorn  # the web stack loads only here: other commands start without it
+
+    from dprk_kg.web.app import DEFAULT_TIMEOUT, create_app
+
+    web = create_app(graph(), timeout=_options.timeout or DEFAULT_TIMEOUT, row_cap=row_cap)
+    print(f"dprk-kg: serving {graph().endpoint or graph().store_dir} at http://{host}:{port}/ (Ctrl-C stops)",
+          file=sys.stderr)
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+# ======================================================================================
 # Entry point
 # ======================================================================================
 

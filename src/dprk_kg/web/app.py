@@ -1,0 +1,255 @@
+"""The routes of ``dprk-kg serve``: a read-only explorer and SPARQL endpoint (docs: README).
+
+    /                         the start page: search, the overview, the queries
+    /search?q=NAME            search by any name, in any script or romanization
+    /id/KIND/SLUG             an entity's page (Turtle / JSON-LD to machines), ?as_of=DATE
+    /dual-power?date=DATE     every first-level unit's state and party heads on a date
+    /dual-power/SLUG          one unit: both chains, the diagram (/dual-power/SLUG.svg), below it
+    /queries, /queries/NAME   the named queries as forms; NAME.csv and NAME.json download
+    /query                    the SPARQL editor; results as a table with labels
+    /sparql                   the SPARQL 1.1 Protocol endpoint (see :mod:`dprk_kg.web.sparql`)
+
+Every handler that reads the store is a plain function, which Starlette runs in its thread
+pool: pyoxigraph releases the GIL while it evaluates, so readers answer side by side. A
+bad parameter is a :class:`~dprk_kg.errors.UserError`, shown as a 400 page saying what was
+wrong; every page is rendered by Jinja2 with autoescaping on, so a label is always text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from dprk_kg import catalog, namespaces, query
+from dprk_kg.api import KnowledgeGraph
+from dprk_kg.errors import UserError
+from dprk_kg.store import bind
+from dprk_kg.web import dualpower, forms, pages, sparql, timeline
+from dprk_kg.web.reader import Reader
+
+STATIC = Path(__file__).resolve().parent / "static"
+#: Only this server may be asked for anything; inline styles are allowed for the editor
+#: (CodeMirror sizes itself with them), scripts only from files here.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'")
+DEFAULT_TIMEOUT, DEFAULT_ROW_CAP = 30.0, 10_000
+
+templates = Environment(loader=PackageLoader("dprk_kg.web", "templates"), autoescape=True,
+                        trim_blocks=True, lstrip_blocks=True)
+templates.filters["status"] = pages.status_text
+
+
+class SecurityHeaders:
+    """Send the content security policy and friends with every answer (pure ASGI middleware)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        async def with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + [
+                    (b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer")]
+            await send(message)
+
+        await self.app(scope, receive, with_headers if scope["type"] == "http" else send)
+
+
+def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+    """Render ``template`` with what every page needs (the data's origin, today)."""
+    html = templates.get_template(template).render(
+        request=request, source=request.app.state.reader.label, today=dt.date.today().isoformat(), **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def _store(request: Request):
+    return request.app.state.reader.store()
+
+
+def _date(request: Request, name: str) -> str:
+    return pages.check_date(request.query_params.get(name), name) or dt.date.today().isoformat()
+
+
+def home(request: Request) -> Response:
+    return page(request, "home.html", queries=catalog.catalog().values())
+
+
+def entity(request: Request) -> Response:
+    kind, slug = request.path_params["kind"], request.path_params["slug"]
+    iri = f"{namespaces.KG}{kind}/{slug}"
+    as_of = pages.check_date(request.query_params.get("as_of"), "as_of")
+    accept = request.headers.get("accept", "")
+    machine = sparql.negotiate(accept, {"text/html": 1, **sparql.GRAPH_TYPES}) if accept else "text/html"
+    store = _store(request)
+    if machine and machine != "text/html" and "text/html" not in accept:
+        triples = pages.description(store, iri)
+        if not triples:
+            raise HTTPException(404, f"nothing in the graph is <{iri}>")
+        return Response(sparql.serialize_graph(triples, machine), media_type=machine, headers={"Vary": "Accept"})
+    try:
+        found = pages.describe(store, iri, as_of)
+    except pages.NotFound:
+        raise HTTPException(404, f"nothing in the graph is <{iri}>") from None
+    tenures = found.facts.get("Tenures", []) + found.facts.get("Mandates", []) + found.facts.get("Memberships", [])
+    picture = timeline.layout(tenures, as_of or dt.date.today().isoformat()) if tenures else None
+    response = page(request, "entity.html", e=found, timeline=picture)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def overview(request: Request) -> Response:
+    date = _date(request, "date")
+    return page(request, "dual_power.html", date=date, units=dualpower.heads(_store(request), date),
+                stale_years=dualpower.STALE_AFTER_YEARS)
+
+
+def unit_page(request: Request) -> Response:
+    date = _date(request, "date")
+    iri = f"{namespaces.KG}unit/{request.path_params['slug']}"
+    store = _store(request)
+    rows = dualpower.heads(store, date, iri)
+    if not rows:
+        raise HTTPException(404, f"no unit <{iri}> in the graph")
+    return page(request, "unit.html", date=date, row=rows[0], chains=dualpower.chains(store, iri),
+                below=dualpower.below(store, iri), stale_years=dualpower.STALE_AFTER_YEARS)
+
+
+def unit_svg(request: Request) -> Response:
+    date = _date(request, "date")
+    iri = f"{namespaces.KG}unit/{request.path_params['slug']}"
+    return Response(_svg_for(_store(request), iri, date), media_type="image/svg+xml")
+
+
+@functools.lru_cache(maxsize=64)
+def _svg_for(store, iri: str, date: str) -> bytes:
+    """One Graphviz run per store handle, unit and date (a reopened store is another key)."""
+    return dualpower.diagram(store, iri, date)
+
+
+def query_list(request: Request) -> Response:
+    return page(request, "queries.html", queries=catalog.catalog().values())
+
+
+def _named(request: Request) -> catalog.NamedQuery:
+    name = request.path_params["name"]
+    try:
+        return catalog.get(name)
+    except UserError as e:
+        raise HTTPException(404, str(e)) from None
+
+
+def query_form(request: Request) -> Response:
+    q = _named(request)
+    params = dict(request.query_params)
+    given = forms.given_params(q, params)
+    store = _store(request)
+    result = table = None
+    error = None
+    if "run" in params or given:
+        try:
+            result = forms.run(store, q, given)
+        except UserError as e:
+            error = str(e)
+        if result is not None and not isinstance(result, (bool, list)):
+            table = forms.table(store, result)
+    status = 400 if error else 200
+    return page(request, "query_form.html", status=status, q=q, fields=forms.fields(q, given), table=table,
+                result=result, error=error, units=forms.units(store) if any(p.kind == "iri" for p in q.params) else [],
+                download=str(request.url.query))
+
+
+def query_download(request: Request) -> Response:
+    q = _named(request)
+    given = forms.given_params(q, dict(request.query_params))
+    store = _store(request)
+    if request.path_params["fmt"] not in ("csv", "json"):
+        raise HTTPException(404, f"downloads are .csv or .json, not .{request.path_params['fmt']}")
+    result = forms.run(store, q, given)
+    if isinstance(result, (bool, list)):
+        raise UserError(f"{q.name} is a {q.form} query: download its answer from /sparql")
+    t = forms.table(store, result)
+    fmt = request.path_params["fmt"]
+    disposition = {"Content-Disposition": f'attachment; filename="{q.name}.{fmt}"'}
+    if fmt == "csv":
+        return Response(forms.to_csv(t), media_type="text/csv; charset=utf-8", headers=disposition)
+    return Response(forms.to_json(t, q.name, given), media_type="application/json", headers=disposition)
+
+
+def editor(request: Request) -> Response:
+    """The query page: the editor, the named queries as examples, and (given a query) its
+    answer as a table with labels, rendered here so that it works without JavaScript."""
+    text = request.query_params.get("query")
+    result = table = error = None
+    if text:
+        try:
+            result = sparql.run(_store(request), text)
+        except sparql.ProtocolError as e:
+            error = str(e)
+        if result is not None and not isinstance(result, (bool, list)):
+            result, _ = sparql.cap(result, request.app.state.limits)
+            table = forms.table(_store(request), result)
+    return page(request, "query.html", status=400 if error else 200, text=text or _starter(), table=table,
+                result=result, error=error, examples=_examples(), prefixes=namespaces.PREFIXES,
+                limits=request.app.state.limits)
+
+
+def _examples() -> dict[str, str]:
+    """The named queries as runnable examples: their defaults bound (as a VALUES block, the
+    way the CLI runs them); a query with a required parameter and no default is left out."""
+    found = {}
+    for q in catalog.catalog().values():
+        try:
+            found[q.name] = bind(q.text, query.bind(q, {}))
+        except UserError:
+            continue
+    return found
+
+
+def _starter() -> str:
+    return (namespaces.sparql_prefixes() + "\nSELECT ?person ?name WHERE {\n  ?person a dprk:Person ; "
+            "rdfs:label ?name .\n  FILTER(LANG(?name) = \"en\")\n} ORDER BY ?name LIMIT 20\n")
+
+
+async def bad_request(request: Request, exc: UserError) -> Response:
+    return page(request, "error.html", status=400, title="Bad request", message=str(exc))
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
+    return page(request, "error.html", status=exc.status_code, title=title, message=exc.detail)
+
+
+def create_app(kg: KnowledgeGraph, *, timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP,
+               extra_routes: list | None = None) -> Starlette:
+    """The ASGI app over ``kg`` (embedded or remote); ``uvicorn`` or any ASGI server runs it."""
+    routes = [
+        Route("/", home),
+        Route("/id/{kind}/{slug}", entity),
+        Route("/dual-power", overview),
+        Route("/dual-power/{slug}.svg", unit_svg),
+        Route("/dual-power/{slug}", unit_page),
+        Route("/queries", query_list),
+        Route("/queries/{name}.{fmt:str}", query_download),
+        Route("/queries/{name}", query_form),
+        Route("/query", editor),
+        Route("/sparql", sparql.endpoint, methods=["GET", "POST"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        *(extra_routes or []),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)],
+                    exception_handlers={UserError: bad_request, HTTPException: http_error})
+    app.state.reader = Reader(kg, timeout)
+    app.state.limits = sparql.Limits(timeout, row_cap)
+    return app

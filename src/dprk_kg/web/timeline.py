@@ -1,0 +1,98 @@
+"""A person's tenures on one time axis: party posts above it, state posts below.
+
+The layout is computed here (years to x, one lane per tenure) and drawn by a template as
+SVG, so the picture needs no script and every label goes through the template's escaping.
+An open tenure runs to the "as of" date (or today) and is drawn open-ended; a tenure whose
+start is unknown is listed under the picture rather than placed at a guessed date.
+
+>>> from dprk_kg.web.pages import Fact
+>>> t = layout([Fact("h", "Chairman", "Tenures", "tenure", "state", start="2019-04-11", end="2021-01-01")], "2022-01-01")
+>>> [(b.label, b.side, b.open) for b in t.bars], t.ticks[0][1]
+([('Chairman', 'state', False)], '2019')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dprk_kg.web.pages import Fact
+
+WIDTH, LANE, LABEL_ROOM, MARGIN = 880, 26, 14, 20
+
+
+@dataclass
+class Bar:
+    """One tenure as drawn: its lane's y, its x span, and what it says."""
+
+    label: str
+    side: str
+    x: float
+    width: float
+    y: float
+    open: bool
+    href: str | None
+    span: str
+
+    @property
+    def anchor(self) -> str:
+        """Labels of bars on the right half end at the bar's end, so they stay in the picture."""
+        return "end" if self.x + self.width > WIDTH / 2 and self.x > WIDTH / 3 else "start"
+
+    @property
+    def text_x(self) -> float:
+        return self.x + self.width if self.anchor == "end" else self.x
+
+
+@dataclass
+class Timeline:
+    bars: list[Bar]
+    ticks: list[tuple[float, str]]
+    axis_y: float
+    height: float
+    undated: list[Fact]
+    width: int = WIDTH
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text[:10])
+
+
+def layout(tenures: list[Fact], as_of: str) -> Timeline:
+    """Bars for ``tenures``: party above the axis, everything else (state, other) below."""
+    dated = [f for f in tenures if f.start]
+    undated = [f for f in tenures if not f.start]
+    end_of_view = _day(as_of)
+    if not dated:
+        return Timeline([], [], MARGIN, 2 * MARGIN, undated)
+    first = min(_day(f.start) for f in dated)
+    last = max([end_of_view] + [_day(f.end) for f in dated if f.end])
+    first_year, last_year = first.year, last.year + 1
+    span_days = max((dt.date(last_year, 1, 1) - dt.date(first_year, 1, 1)).days, 1)
+
+    def x(day: dt.date) -> float:
+        return MARGIN + (WIDTH - 2 * MARGIN) * (day - dt.date(first_year, 1, 1)).days / span_days
+
+    above = [f for f in dated if f.side == "party"]
+    below = [f for f in dated if f.side != "party"]
+    axis_y = MARGIN + len(above) * (LANE + LABEL_ROOM)
+    bars = []
+    for lane, fact in enumerate(sorted(above, key=lambda f: f.start, reverse=True)):
+        bars.append(_bar(fact, x, axis_y - (lane + 1) * (LANE + LABEL_ROOM) + LABEL_ROOM, end_of_view))
+    for lane, fact in enumerate(sorted(below, key=lambda f: f.start)):
+        bars.append(_bar(fact, x, axis_y + 24 + lane * (LANE + LABEL_ROOM) + LABEL_ROOM, end_of_view))
+    years = range(first_year, last_year + 1)
+    step = max(1, len(years) // 12)
+    ticks = [(x(dt.date(y, 1, 1)), str(y)) for y in years if (y - first_year) % step == 0]
+    height = axis_y + 24 + len(below) * (LANE + LABEL_ROOM) + MARGIN
+    return Timeline(bars, ticks, axis_y, height, undated)
+
+
+def _bar(fact: Fact, x, y: float, end_of_view: dt.date) -> Bar:
+    start = _day(fact.start)
+    stop = _day(fact.end) if fact.end else max(end_of_view, start)
+    left = x(start)
+    return Bar(label=fact.label, side=fact.side or "other", x=left, width=max(x(stop) - left, 3), y=y,
+               open=fact.end is None, href=fact.href,
+               span=f"{fact.start} – {fact.end}" if fact.end else
+               f"since {fact.start}" + (f", last attested {fact.last_attested}" if fact.last_attested else ""))
