@@ -54,7 +54,7 @@ def test_an_iri_parameter_may_be_given_by_its_label(store) -> None:
     label = store.select(f"SELECT ?l WHERE {{ <{namespaces.DPRK}Person> <http://www.w3.org/2000/01/rdf-schema#label> ?l "
                          "FILTER(LANG(?l) = 'en') }").rows[0]["l"].value
     assert query.to_term(p, label.upper(), store) == ox.NamedNode(namespaces.DPRK + "Person")
-    with pytest.raises(UserError, match="nothing is labelled"):
+    with pytest.raises(UserError, match="nothing is called"):
         query.to_term(p, "no such thing at all", store)
 
 

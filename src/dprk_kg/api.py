@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -154,6 +155,20 @@ class KnowledgeGraph:
     def sparql(self, text: str) -> Rows | bool | list[ox.Triple]:
         """Run an ad hoc read-only query (updates and SERVICE are refused)."""
         return _rows(query.run_sparql(self.store, text))
+
+    def resolve(self, text: str, kinds: Sequence[str] | None = None, *, what: str = "thing") -> ox.NamedNode:
+        """The one node ``text`` names: any name, romanization or script, a slug, a prefixed
+        name or an IRI (see :func:`dprk_kg.resolve.resolve`)."""
+        from dprk_kg import resolve
+
+        return resolve.resolve(self.store, text, kinds, what=what)
+
+    def search(self, text: str, limit: int = 20, *, kinds: Sequence[str] | None = None) -> list[Any]:
+        """The nodes ``text`` may name, best first, typo-tolerant: a list of
+        :class:`dprk_kg.resolve.Hit` (see :func:`dprk_kg.resolve.search`)."""
+        from dprk_kg import resolve
+
+        return resolve.search(self.store, text, limit, kinds=kinds)
 
     def stats(self) -> dict[str, Any]:
         """Triples, named graphs, entities per class, sources and added batches."""

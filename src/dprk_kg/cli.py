@@ -174,6 +174,33 @@ def sparql(
     _print_result(graph().sparql(text), fmt)
 
 
+@app.command()
+def find(
+    name: Annotated[str, typer.Argument(help="A name in any script or romanization, a slug, a prefixed name or an IRI.")],
+    limit: Annotated[int, typer.Option(min=1, help="At most this many hits.")] = 20,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """Find nodes by any of their names (typos forgiven), best first, with their kind."""
+    hits = graph().search(name, limit)
+    if fmt is ListFormat.json:
+        emit(json.dumps([{"iri": h.iri, "kind": h.kind, "type": h.type, "label": h.label,
+                          "matched": h.matched, "score": h.score} for h in hits], ensure_ascii=False, indent=1))
+        return
+    if not hits:
+        emit(f"nothing is called {name!r}")
+        raise typer.Exit(1)
+    from rich.table import Table
+    from rich.text import Text
+
+    from dprk_kg.results import curie, plain_console
+
+    table = Table("kind", "label", "matched name", "iri", header_style="bold")
+    table.columns[-1].overflow = "fold"  # an IRI is copied whole, never cut
+    for h in hits:
+        table.add_row(h.kind, Text(h.label), Text("" if h.matched == h.label else h.matched), curie(h.iri))
+    plain_console(sys.stdout).print(table)
+
+
 @app.command("build")
 def build_command(force: Annotated[bool, typer.Option("--force", help="Rebuild even if up to date.")] = False) -> None:
     """(Re)build the store from ontology/, graph/ and added batches; with --endpoint, push there."""

@@ -28,10 +28,6 @@ from dprk_kg.store import SelectResult, Store, Term
 
 Result = Union[SelectResult, bool, list[ox.Triple]]
 
-#: A value that was meant as an IRI (<...> or scheme://): never looked up as a label.
-_LOOKS_LIKE_IRI = re.compile(r"<|[a-zA-Z][a-zA-Z0-9+.-]*://")
-
-
 def _literal(kind: str, value: str) -> str:
     """The canonical lexical form of ``value`` as XSD ``kind``; ValueError if it is not one."""
     if kind == "date":
@@ -87,81 +83,26 @@ def to_term(param: Param, value: str, store: Store | None = None, *, must_exist:
 
 
 def _iri(param: Param, value: str, store: Store | None, *, must_exist: bool) -> ox.NamedNode:
-    """An IRI, a prefixed name, or (with a store to look in) a label.
+    """An IRI, a prefixed name, or (with a store to look in) any name of the node.
 
-    With a store, an IRI must name something in the graph: a typo such as
+    With a store, a value given by the user must name something in the graph: a typo such as
     ``kg:unit/south-hamgyoung`` would otherwise give an empty answer that reads as "no facts".
+    Names are read by :func:`dprk_kg.resolve.resolve`, as every command reads them.
     """
     from dprk_kg.parse import expand_iri  # the ingest parser's module: loaded only for an IRI
+    from dprk_kg.resolve import resolve
 
+    if store is None or not must_exist:
+        try:
+            return expand_iri(value)
+        except ValueError:
+            if store is None:
+                raise UserError(f"parameter {param.name} must be an IRI (e.g. {EXAMPLES['iri']}), "
+                                f"not {value!r}") from None
     try:
-        iri = expand_iri(value)
-    except ValueError:
-        if store is not None and not _LOOKS_LIKE_IRI.match(value.strip()):
-            return _by_label(param, value.strip(), store)
-        raise UserError(f"parameter {param.name} must be an IRI (e.g. {EXAMPLES['iri']}), "
-                        f"not {value!r}") from None
-    if store is not None and must_exist and not store.ask("ASK { { ?_x ?p ?o } UNION { ?s ?p ?_x } }", {"_x": iri}):
-        raise UserError(f"parameter {param.name}: nothing in the graph is <{iri.value}>; "
-                        f"check the IRI, or give a label (e.g. {EXAMPLES['iri']})")
-    return iri
-
-
-_LABELS = "<http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel>"
-#: Words a user may leave off a unit's name ("South Hamgyong" for "South Hamgyong Province").
-_UNIT_WORDS = ("Province", "Special City", "City", "County", "District")
-_UNIT_WORD = re.compile(rf"\s+({'|'.join(_UNIT_WORDS)})$", re.I)
-
-
-def _by_label(param: Param, label: str, store: Store) -> ox.NamedNode:
-    """The one entity whose label or alternative label is ``label``.
-
-    The label as typed (untagged, English or Korean), then with the word a unit's name ends
-    with ("South Hamgyong" for "South Hamgyong Province"), from the store's index; failing
-    that, any case and any language (a scan of every label: seconds on a graph of millions
-    of triples, where deputies are named in thousands); failing that, the same name under
-    another romanization (South Hamgyŏng, Hamkyong-namdo, 함경남도), by the
-    spelling-insensitive keys the duplicate check uses.
-    """
-    found = _as_typed(store, [label]) or _as_typed(store, [f"{label} {w}" for w in _UNIT_WORDS])
-    found = found or _labelled(store, f"?x {_LABELS} ?l FILTER(LCASE(STR(?l)) = LCASE(?_label))",
-                               {"_label": ox.Literal(label)})
-    found = found or _by_name_key(label, store)
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise UserError(f"parameter {param.name}: nothing is labelled {label!r}; "
-                        f"give an IRI (e.g. {EXAMPLES['iri']})")
-    names = ", ".join(x.value for x in found[:5])
-    raise UserError(f"parameter {param.name}: {label!r} names several things ({names}); give an IRI")
-
-
-def _as_typed(store: Store, labels: list[str]) -> list[ox.NamedNode]:
-    """What ``labels`` name exactly (untagged, English or Korean), by index lookups: one query
-    per form, since asked in one query (a UNION) the store would read every label."""
-    terms = [ox.Literal(text, **lang) for text in labels for lang in ({}, {"language": "en"}, {"language": "ko"})]
-    return sorted({x for term in terms for x in _labelled(store, f"?x {_LABELS} ?_label", {"_label": term})},
-                  key=lambda x: x.value)
-
-
-def _labelled(store: Store, pattern: str, bindings: Mapping[str, Term]) -> list[ox.NamedNode]:
-    """The first few distinct ?x of ``pattern`` (enough to tell one from several)."""
-    rows = store.select(f"SELECT DISTINCT ?x WHERE {{ {pattern} }} ORDER BY ?x LIMIT 6", bindings).rows
-    return [r["x"] for r in rows]
-
-
-def _by_name_key(label: str, store: Store) -> list[ox.NamedNode]:
-    """Entities one of whose names has the same romanization-insensitive key as ``label``."""
-    from dprk_kg.names import name_key
-
-    def key(name: str) -> str:
-        return name_key(_UNIT_WORD.sub("", name.strip()))
-
-    wanted = key(label)
-    if not wanted:
-        return []
-    rows = store.select(f"SELECT DISTINCT ?x ?l WHERE {{ ?x {_LABELS} ?l FILTER(isIRI(?x)) }}").rows
-    return sorted({r["x"] for r in rows if key(r["l"].value) == wanted}, key=lambda x: x.value)
+        return resolve(store, value)
+    except UserError as e:
+        raise UserError(f"parameter {param.name}: {e}") from None
 
 
 def bind(query: NamedQuery, given: Mapping[str, str], store: Store | None = None) -> dict[str, Term]:

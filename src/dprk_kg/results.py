@@ -29,7 +29,6 @@ from dprk_kg.store import SelectResult, Store, Term
 
 FORMATS = ("table", "csv", "tsv", "json")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 def term_json(term: Term) -> dict[str, Any]:
@@ -89,22 +88,6 @@ def to_tsv(result: SelectResult) -> str:
 
 # -- the table for people ------------------------------------------------------------------
 
-def labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
-    """The English label (else an untagged one, else any) of each IRI that has one."""
-    wanted = sorted(set(iris))
-    rank: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(wanted), 400):
-        values = " ".join(f"<{i}>" for i in wanted[start:start + 400])
-        rows = store.select(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x <{RDFS_LABEL}> ?l }}").rows
-        for row in rows:
-            lang = row["l"].language or ""
-            score = 0 if lang == "en" else 1 if lang == "" else 2
-            best = rank.get(row["x"].value)
-            if best is None or (score, row["l"].value) < best:
-                rank[row["x"].value] = (score, row["l"].value)
-    return {iri: label for iri, (_, label) in rank.items()}
-
-
 def curie(iri: str, *, bracket: bool = False) -> str:
     """``iri`` as a prefixed name when a known prefix fits; else as is, or ``<iri>`` (bracket).
 
@@ -161,7 +144,9 @@ def print_table(result: SelectResult | bool, store: Store | None, out: TextIO) -
         return
     iris = {t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)}
     iris |= {i for row in result.rows for t in row.values() for i in iri_list(t)}
-    names = labels(store, iris) if store is not None and iris else {}
+    from dprk_kg.resolve import display_labels  # imports this module: read here
+
+    names = display_labels(store, iris) if store is not None and iris else {}
     table = Table(header_style="bold")
     for v in result.variables:
         table.add_column(v, overflow="fold")  # fold, not crop: a URL must stay whole

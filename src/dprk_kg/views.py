@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ import pyoxigraph as ox
 
 from dprk_kg import namespaces, palette
 from dprk_kg.errors import UserError
+from dprk_kg.resolve import display_label, resolve
 from dprk_kg.results import curie
 from dprk_kg.store import Store, Term
 
@@ -219,9 +219,7 @@ class Model:
         labels = [v for v in self.values(iri, LABEL) if isinstance(v, ox.Literal)]
         if lang is not None:
             return next((v.value for v in labels if (v.language or "") == lang), None)
-        rank = {"en": 0, "": 1, "ko": 2}
-        best = min(labels, key=lambda v: (rank.get(v.language or "", 3), v.value), default=None)
-        return best.value if best else None
+        return display_label(labels)
 
     def name(self, iri: str) -> str:
         """What to call ``iri`` in a picture: its label, a title, or its prefixed name."""
@@ -411,42 +409,6 @@ def active(model: Model, tenure: str, as_of: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------
-# Finding what the user names
-# ---------------------------------------------------------------------------------------
-
-def _fold(text: str) -> str:
-    """Case, accents, hyphens and spaces folded, so romanizations compare ("Hamgyŏng-namdo")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if c.isalnum())
-
-
-def resolve(model: Model, text: str, cls_iri: str, what: str) -> str:
-    """The one resource of class ``cls_iri`` that ``text`` names: an IRI, a prefixed name, a
-    slug ("south-hamgyong") or any of its labels (English, Hangul, any romanization)."""
-    text = text.strip().strip("<>")
-    candidates = model.instances(cls_iri)
-    prefix, _, local = text.partition(":")
-    expanded = P[prefix] + local if prefix in P and not text.startswith("http") else text
-    exact = [c for c in candidates if c == expanded or c.rsplit("/", 1)[-1] == text]
-    if len(exact) == 1:
-        return exact[0]
-    key = _fold(text)
-    names = {c: [_fold(v.value) for v in model.values(c, LABEL) + model.values(c, ALT) if isinstance(v, ox.Literal)]
-             for c in candidates}
-    named: list[str] = []
-    for fits in (str.__eq__, str.startswith, str.__contains__):  # exact, then "South Hamgyong" for "... Province"
-        named = [c for c, folded in names.items() if key and any(fits(n, key) for n in folded)]
-        if named:
-            break
-    if len(named) == 1:
-        return named[0]
-    if not named:
-        hint = ", ".join(model.name(c) for c in candidates[:8]) or "none in the graph"
-        raise UserError(f"no {what} is called {text!r} (some {what}s: {hint})")
-    raise UserError(f"{text!r} names several {what}s ({', '.join(curie(c) for c in named[:5])}): give its IRI")
-
-
-# ---------------------------------------------------------------------------------------
 # The views
 # ---------------------------------------------------------------------------------------
 
@@ -454,8 +416,8 @@ def resolve(model: Model, text: str, cls_iri: str, what: str) -> str:
 class ViewOptions:
     """What the user asked for; each view uses the options that apply to it."""
 
-    unit: str | None = None
-    person: str | None = None
+    unit: str | None = None  # an IRI, resolved from what the user typed
+    person: str | None = None  # an IRI, likewise
     as_of: str | None = None
 
 
@@ -475,7 +437,7 @@ def dual_power(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
     committee → chief secretary → holder, and the de facto authority between the two posts."""
     as_of = opts.as_of or today()
     if opts.unit:
-        units = [resolve(model, opts.unit, DPRK + "AdministrativeDivision", "unit")]
+        units = [opts.unit]
     else:
         organs = model.instances(STATE_CHAIN[0]) + model.instances(STATE_CHAIN[1]) + model.instances(PARTY_CHAIN[0])
         units = sorted({u for o in organs for u in model.iris(o, DPRK + "jurisdiction")})
@@ -630,7 +592,7 @@ def person(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
     each fact node with its dates and linked to its sources."""
     if not opts.person:
         raise UserError("the person view needs --person PERSON (a name, Hangul or romanized, or an IRI)")
-    who = resolve(model, opts.person, P["foaf"] + "Person", "person")
+    who = opts.person
     g = new_graph("person", person=model.name(who))
     facts = {f for p in PERSON_LINKS for f in model.subjects(p, who)}
     facts |= {n for f in facts for n in model.subjects(DPRK + "nominated", f)}
@@ -715,5 +677,9 @@ def build_view(store: Store, view: str = "full", *, unit: str | None = None, per
     if unused:
         names = ", ".join("--" + u.replace("_", "-") for u in sorted(unused))
         raise UserError(f"the {view} view does not use {names}")
+    if unit:
+        unit = resolve(store, unit, [DPRK + "AdministrativeDivision"], what="unit").value
+    if person:
+        person = resolve(store, person, [P["foaf"] + "Person"], what="person").value
     model = Model.load(store, whole=view == "full")
     return VIEW_FUNCTIONS[view](model, ViewOptions(unit, person, as_of))
