@@ -33,7 +33,7 @@ from starlette.staticfiles import StaticFiles
 from dprk_kg import catalog, namespaces, query
 from dprk_kg.api import KnowledgeGraph
 from dprk_kg.errors import UserError
-from dprk_kg.store import bind
+from dprk_kg.store import Store, bind
 from dprk_kg.web import dualpower, forms, pages, sparql, timeline
 from dprk_kg.web.reader import Reader
 
@@ -48,6 +48,7 @@ DEFAULT_TIMEOUT, DEFAULT_ROW_CAP = 30.0, 10_000
 templates = Environment(loader=PackageLoader("dprk_kg.web", "templates"), autoescape=True,
                         trim_blocks=True, lstrip_blocks=True)
 templates.filters["status"] = pages.status_text
+templates.filters["web_link"] = pages.web_link
 
 
 class SecurityHeaders:
@@ -86,6 +87,17 @@ def home(request: Request) -> Response:
     return page(request, "home.html", queries=catalog.catalog().values())
 
 
+def search_page(request: Request) -> Response:
+    """Hits for a name in any spelling, best first (:func:`dprk_kg.resolve.search`)."""
+    from dprk_kg import resolve
+
+    text = request.query_params.get("q", "").strip()
+    if len(text) > 200:
+        raise UserError(f"q is {len(text)} characters long; a name is at most 200")
+    hits = resolve.search(_store(request), text, limit=30) if text else []
+    return page(request, "search.html", q=text, hits=[(h, pages.local_path(h.iri)) for h in hits])
+
+
 def entity(request: Request) -> Response:
     kind, slug = request.path_params["kind"], request.path_params["slug"]
     iri = f"{namespaces.KG}{kind}/{slug}"
@@ -103,7 +115,7 @@ def entity(request: Request) -> Response:
     except pages.NotFound:
         raise HTTPException(404, f"nothing in the graph is <{iri}>") from None
     tenures = found.facts.get("Tenures", []) + found.facts.get("Mandates", []) + found.facts.get("Memberships", [])
-    picture = timeline.layout(tenures, as_of or dt.date.today().isoformat()) if tenures else None
+    picture = timeline.layout(tenures, as_of or dt.date.today().isoformat(), found.label) if tenures else None
     response = page(request, "entity.html", e=found, timeline=picture)
     response.headers["Vary"] = "Accept"
     return response
@@ -231,11 +243,13 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
     return page(request, "error.html", status=exc.status_code, title=title, message=exc.detail)
 
 
-def create_app(kg: KnowledgeGraph, *, timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP,
+def create_app(kg: KnowledgeGraph | Store, *, timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP,
                extra_routes: list | None = None) -> Starlette:
-    """The ASGI app over ``kg`` (embedded or remote); ``uvicorn`` or any ASGI server runs it."""
+    """The ASGI app over ``kg`` (embedded or remote, or a store as it is); ``uvicorn`` or any
+    ASGI server runs it."""
     routes = [
         Route("/", home),
+        Route("/search", search_page),
         Route("/id/{kind}/{slug}", entity),
         Route("/dual-power", overview),
         Route("/dual-power/{slug}.svg", unit_svg),

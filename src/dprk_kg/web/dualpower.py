@@ -20,7 +20,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dprk_kg import catalog, namespaces, query
-from dprk_kg.results import curie, iri_list, labels
+from dprk_kg.resolve import display_labels
+from dprk_kg.results import curie, iri_list
 from dprk_kg.store import Store
 from dprk_kg.web.pages import local_path, status_text
 
@@ -81,7 +82,7 @@ def heads(store: Store, date: str, unit: str | None = None) -> list[UnitRow]:
     attested = _last_attested(store, rows)
     iris = {t.value for r in rows for t in r.values() if isinstance(t, ox.NamedNode)}
     iris |= {i for r in rows for k in ("state_sources", "party_sources") for i in iri_list(r.get(k))}
-    names = labels(store, iris)
+    names = display_labels(store, iris)
     stale_before = _years_before(date, STALE_AFTER_YEARS)
     units: dict[str, UnitRow] = {}
     for r in rows:
@@ -126,14 +127,14 @@ def below(store: Store, unit: str) -> list[tuple[str, str]]:
     """The units directly within ``unit`` (its cities and counties), as (label, page path)."""
     rows = store.select(namespaces.sparql_prefixes() + "SELECT DISTINCT ?u WHERE { ?u dprk:withinDivision ?_unit }",
                         {"_unit": ox.NamedNode(unit)}).rows
-    names = labels(store, {r["u"].value for r in rows})
+    names = display_labels(store, {r["u"].value for r in rows})
     return sorted((names.get(r["u"].value) or curie(r["u"].value), r["u"].value.rsplit("/", 1)[-1]) for r in rows)
 
 
 def chains(store: Store, unit: str) -> list[dict]:
     """The organs above the unit's own organs on each side (the ``chain-of-command`` query)."""
     result = query.run_named(store, catalog.get("chain-of-command"), {"unit": unit})
-    names = labels(store, {t.value for r in result.rows for t in r.values() if isinstance(t, ox.NamedNode)})
+    names = display_labels(store, {t.value for r in result.rows for t in r.values() if isinstance(t, ox.NamedNode)})
     return [{"side": r["side"].value, "depth": int(r["depth"].value),
              "organ": names.get(r["organ"].value) or curie(r["organ"].value), "href": local_path(r["organ"].value)}
             for r in result.rows if "organ" in r and "side" in r and "depth" in r]

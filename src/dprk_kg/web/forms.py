@@ -20,9 +20,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from dprk_kg import catalog, namespaces, query
-from dprk_kg.results import cell, curie, iri_list, labels, term_json
+from dprk_kg.resolve import display_labels
+from dprk_kg.results import cell, curie, iri_list, term_json
 from dprk_kg.store import SelectResult, Store, Term
-from dprk_kg.web.pages import local_path
+from dprk_kg.web.pages import href_for
 
 INPUT_TYPES = {"date": "date", "integer": "number", "decimal": "number", "gYear": "number"}
 _FORMULA = re.compile(r"^[=+\-@\t\r]")
@@ -80,7 +81,7 @@ def table(store: Store, result: SelectResult) -> Table:
     """Labels for every IRI of ``result``, alone or in a gathered list, with links to pages."""
     iris = {t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)}
     iris |= {i for row in result.rows for t in row.values() for i in iri_list(t)}
-    names = labels(store, iris) if iris else {}
+    names = display_labels(store, iris) if iris else {}
     rows = []
     for row in result.rows:
         cells = []
@@ -88,7 +89,7 @@ def table(store: Store, result: SelectResult) -> Table:
             term = row.get(v)
             listed = [term.value] if isinstance(term, ox.NamedNode) else iri_list(term)
             if listed:
-                cells.append([(names.get(i) or cell(ox.NamedNode(i), names), local_path(i) or i) for i in listed])
+                cells.append([(names.get(i) or cell(ox.NamedNode(i), names), href_for(i)) for i in listed])
             else:
                 cells.append([(cell(term, names), None)])
         rows.append(cells)

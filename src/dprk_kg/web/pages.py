@@ -17,7 +17,8 @@ import pyoxigraph as ox
 
 from dprk_kg import namespaces, palette
 from dprk_kg.errors import UserError
-from dprk_kg.results import curie, labels
+from dprk_kg.resolve import display_labels
+from dprk_kg.results import curie
 from dprk_kg.store import Store, Term
 
 P = namespaces.PREFIXES
@@ -53,6 +54,21 @@ def local_path(iri: str) -> str | None:
     True
     """
     return KG_PATH + iri[len(namespaces.KG):] if iri.startswith(namespaces.KG) else None
+
+
+def web_link(url: str | None) -> str | None:
+    """``url`` if a browser may follow it (http or https), else None: a source's URL is data,
+    and ``javascript:`` or ``data:`` there must not become a link.
+
+    >>> web_link("https://kcna.kp/x"), web_link("javascript:alert(1)")
+    ('https://kcna.kp/x', None)
+    """
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def href_for(iri: str) -> str | None:
+    """Where a link to ``iri`` goes: its page here, else the web address itself."""
+    return local_path(iri) or web_link(iri)
 
 
 @dataclass
@@ -172,7 +188,7 @@ def sources(store: Store, iris: set[str]) -> dict[str, Source]:
           OPTIONAL {{ ?s dprk:copyRead ?copy }}
           OPTIONAL {{ ?s dprk:retrieved ?retrieved }}
         }}""")
-    names = labels(store, {r[k].value for r in rows for k in ("publisher", "kind") if k in r})
+    names = display_labels(store, {r[k].value for r in rows for k in ("publisher", "kind") if k in r})
     found = {i: Source(i) for i in iris}
     for r in rows:
         s = found[r["s"].value]
@@ -210,7 +226,7 @@ def describe(store: Store, iri: str, as_of: str | None = None) -> Entity:
     mentioned = {t.value for r in out for t in r.values() if isinstance(t, ox.NamedNode)}
     mentioned |= {t.value for r in incoming for t in r.values()} | set(fact_iris) | {iri}
     mentioned |= {t.value for rows in fact_rows.values() for _, t in rows if isinstance(t, ox.NamedNode)}
-    names = labels(store, mentioned)
+    names = display_labels(store, mentioned)
     kind_of = kinds(store, [iri, *fact_iris] + [t.value for rows in fact_rows.values() for p, t in rows
                                                  if p in (DPRK + "post", ORG + "organization") and isinstance(t, ox.NamedNode)])
     source_iris = {r["o"].value for r in out if r["p"].value == SOURCE}
@@ -243,7 +259,7 @@ def describe(store: Store, iri: str, as_of: str | None = None) -> Entity:
         facts=dict(sorted(groups.items(), key=lambda g: [n for _, n in FACT_GROUPS].index(g[0])
                           if g[0] in [n for _, n in FACT_GROUPS] else 99)),
         incoming=[(value(r["s"], names), names.get(r["p"].value) or curie(r["p"].value))
-                  for r in incoming if r["s"].value not in shown and r["p"].value != SOURCE],
+                  for r in incoming if r["s"].value not in shown],
         as_of=as_of)
 
 

@@ -22,9 +22,13 @@ CHECK_EVERY = 1.0
 
 
 class Reader:
-    """The current store of ``kg``, with ``timeout`` (seconds) set on every handle."""
+    """The current store of ``kg``, with ``timeout`` (seconds) set on every handle.
 
-    def __init__(self, kg: KnowledgeGraph, timeout: float | None) -> None:
+    ``kg`` may also be a :class:`~dprk_kg.store.Store` (a memory store in a notebook or a
+    test): it is served as it is.
+    """
+
+    def __init__(self, kg: KnowledgeGraph | Store, timeout: float | None) -> None:
         self.kg, self.timeout = kg, timeout
         self._lock = threading.Lock()
         self._store: Store | None = None
@@ -33,6 +37,9 @@ class Reader:
 
     def store(self) -> Store:
         """The store to answer one request from (opened, or reopened if the data changed)."""
+        if isinstance(self.kg, Store):
+            self.kg.timeout = self.timeout
+            return self.kg
         now = time.monotonic()
         if self._store is not None and (self.kg.remote or now - self._checked < CHECK_EVERY):
             return self._store
@@ -52,6 +59,8 @@ class Reader:
     @property
     def label(self) -> str:
         """Where the data comes from, for the page footer."""
+        if isinstance(self.kg, Store):
+            return "a store in memory" if getattr(self.kg, "path", None) is None else str(self.kg.path)
         return self.kg.endpoint or str(self.kg.store_dir)
 
 

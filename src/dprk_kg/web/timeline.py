@@ -19,6 +19,11 @@ from dataclasses import dataclass
 from dprk_kg.web.pages import Fact
 
 WIDTH, LANE, LABEL_ROOM, MARGIN = 880, 26, 14, 20
+#: Room between the axis and the first state lane (the year labels sit there).
+BELOW_AXIS = 40
+#: The width of one character of a bar's label (12 px sans-serif), to keep labels inside.
+CHAR_WIDTH = 6.6
+LONGEST_LABEL = 90
 
 
 @dataclass
@@ -35,13 +40,15 @@ class Bar:
     span: str
 
     @property
-    def anchor(self) -> str:
-        """Labels of bars on the right half end at the bar's end, so they stay in the picture."""
-        return "end" if self.x + self.width > WIDTH / 2 and self.x > WIDTH / 3 else "start"
+    def text(self) -> str:
+        """The label drawn above the bar, cut to fit the picture (the tooltip has it whole)."""
+        text = f"{self.label} · {self.span}"
+        return text if len(text) <= LONGEST_LABEL else text[:LONGEST_LABEL - 1] + "…"
 
     @property
     def text_x(self) -> float:
-        return self.x + self.width if self.anchor == "end" else self.x
+        """Where the label starts: above the bar, moved left as far as it must to fit."""
+        return max(MARGIN / 2, min(self.x, WIDTH - MARGIN / 2 - len(self.text) * CHAR_WIDTH))
 
 
 @dataclass
@@ -58,8 +65,12 @@ def _day(text: str) -> dt.date:
     return dt.date.fromisoformat(text[:10])
 
 
-def layout(tenures: list[Fact], as_of: str) -> Timeline:
-    """Bars for ``tenures``: party above the axis, everything else (state, other) below."""
+def layout(tenures: list[Fact], as_of: str, holder: str = "") -> Timeline:
+    """Bars for ``tenures``: party above the axis, everything else (state, other) below.
+
+    A tenure's label that starts with the ``holder``'s name ("Kim Jong Un, Chairman of ...")
+    is drawn without it: the page is the holder's.
+    """
     dated = [f for f in tenures if f.start]
     undated = [f for f in tenures if not f.start]
     end_of_view = _day(as_of)
@@ -78,21 +89,22 @@ def layout(tenures: list[Fact], as_of: str) -> Timeline:
     axis_y = MARGIN + len(above) * (LANE + LABEL_ROOM)
     bars = []
     for lane, fact in enumerate(sorted(above, key=lambda f: f.start, reverse=True)):
-        bars.append(_bar(fact, x, axis_y - (lane + 1) * (LANE + LABEL_ROOM) + LABEL_ROOM, end_of_view))
+        bars.append(_bar(fact, x, axis_y - (lane + 1) * (LANE + LABEL_ROOM) + LABEL_ROOM, end_of_view, holder))
     for lane, fact in enumerate(sorted(below, key=lambda f: f.start)):
-        bars.append(_bar(fact, x, axis_y + 24 + lane * (LANE + LABEL_ROOM) + LABEL_ROOM, end_of_view))
+        bars.append(_bar(fact, x, axis_y + BELOW_AXIS + lane * (LANE + LABEL_ROOM) + LABEL_ROOM, end_of_view, holder))
     years = range(first_year, last_year + 1)
     step = max(1, len(years) // 12)
     ticks = [(x(dt.date(y, 1, 1)), str(y)) for y in years if (y - first_year) % step == 0]
-    height = axis_y + 24 + len(below) * (LANE + LABEL_ROOM) + MARGIN
+    height = axis_y + BELOW_AXIS + len(below) * (LANE + LABEL_ROOM) + MARGIN
     return Timeline(bars, ticks, axis_y, height, undated)
 
 
-def _bar(fact: Fact, x, y: float, end_of_view: dt.date) -> Bar:
+def _bar(fact: Fact, x, y: float, end_of_view: dt.date, holder: str) -> Bar:
     start = _day(fact.start)
     stop = _day(fact.end) if fact.end else max(end_of_view, start)
     left = x(start)
-    return Bar(label=fact.label, side=fact.side or "other", x=left, width=max(x(stop) - left, 3), y=y,
+    label = fact.label.removeprefix(f"{holder}, ") if holder else fact.label
+    return Bar(label=label, side=fact.side or "other", x=left, width=max(x(stop) - left, 3), y=y,
                open=fact.end is None, href=fact.href,
                span=f"{fact.start} – {fact.end}" if fact.end else
                f"since {fact.start}" + (f", last attested {fact.last_attested}" if fact.last_attested else ""))

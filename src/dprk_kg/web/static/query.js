@@ -22,6 +22,8 @@
     autocompleters: ["variables"],
     resizeable: true,
     editorHeight: "320px",
+    // Tab leaves the editor, as everywhere else on the page: no keyboard trap.
+    extraKeys: {Tab: false, "Shift-Tab": false},
   });
   yasqe.getInputField().setAttribute("aria-label", "SPARQL query");
   document.getElementById("query-form").addEventListener("submit", function () {
