@@ -208,3 +208,20 @@ def test_the_cli_starts_without_the_web_stack() -> None:
     code = "import sys, dprk_kg.cli; print(sorted(m for m in ('starlette', 'uvicorn', 'jinja2') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_serve_in_front_of_a_sparql_server(oxigraph_server: str, built_store: Path) -> None:
+    """``dprk-kg --endpoint URL serve``: the same pages, answered by a shared server."""
+    assert cli.run(["--endpoint", oxigraph_server, "--store", str(built_store), "build"]) == 0
+    with api.open(built_store, oxigraph_server) as kg, Server(kg) as s:
+        person = get(s.base + "/id/person/kim-jong-un").text
+        assert "<h1>Kim Jong Un</h1>" in person and "General Secretary of the WPK" in person
+        overview = get(s.base + "/dual-power?date=2019-07-21").text
+        assert "South Hamgyong Province" in overview
+        hit = get(s.base + "/search?q=" + urllib.parse.quote("김정은")).text
+        assert 'href="/id/person/kim-jong-un"' in hit
+        form = get(s.base + "/queries/dual-power?date=2019-07-21")
+        assert form.status == 200 and 'href="/id/unit/south-hamgyong"' in form.text
+        assert oxigraph_server in get(s.base + "/").text  # the footer says where answers come from
+        answer = json.loads(get(s.base + "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", accept="application/json").text)
+        assert answer["boolean"] is True
