@@ -10,7 +10,6 @@ README's pictures in docs/img/ from these pages; otherwise the suite writes noth
 from __future__ import annotations
 
 import os
-import shutil
 import urllib.parse
 from pathlib import Path
 
@@ -19,10 +18,7 @@ import pytest
 from dprk_kg import api
 from web_support import HOSTILE, Server, axe_source, hostile_store
 
-CHROMIUM = (os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-            or "/usr/bin/chromium")
-if not Path(CHROMIUM).exists() and os.environ.get("CI") != "true":
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+from test_html_browser import browser  # noqa: F401  (the same headless Chromium, skipped where absent)
 
 pytestmark = pytest.mark.slow
 IMAGES = Path(__file__).resolve().parent.parent / "docs" / "img"
@@ -33,18 +29,6 @@ SCREENSHOTS = os.environ.get("DPRK_KG_SCREENSHOTS") == "1"
 def server(tmp_path_factory):
     with api.open(hostile_store(tmp_path_factory.mktemp("browser") / "store")) as kg, Server(kg) as s:
         yield s
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-default-apps", "--no-first-run"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

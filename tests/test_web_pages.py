@@ -225,3 +225,30 @@ def test_serve_in_front_of_a_sparql_server(oxigraph_server: str, built_store: Pa
         assert oxigraph_server in get(s.base + "/").text  # the footer says where answers come from
         answer = json.loads(get(s.base + "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", accept="application/json").text)
         assert answer["boolean"] is True
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_serve_command(built_store: Path, workers: int) -> None:
+    """`dprk-kg serve` itself, as a user starts it (one process, or several workers)."""
+    import time
+
+    from conftest import _free_port
+
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "dprk_kg", "--store", str(built_store), "serve",
+                                "--port", str(port), "--workers", str(workers)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                answer = get(f"http://127.0.0.1:{port}/id/person/kim-jong-un")
+                break
+            except OSError:
+                assert process.poll() is None, process.stderr.read().decode()
+                assert time.monotonic() < deadline, "serve did not answer within 60 s"
+                time.sleep(0.2)
+        assert answer.status == 200 and "<h1>Kim Jong Un</h1>" in answer.text
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -11,7 +11,6 @@ import base64
 import hashlib
 import io
 import os
-import socket
 import tarfile
 import threading
 import time
@@ -20,6 +19,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from conftest import _free_port
 from dprk_kg import api, build
 
 HOSTILE = "<script>alert('label')</script>"
@@ -71,12 +71,6 @@ def hostile_store(folder: Path) -> Path:
     return folder
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """``dprk-kg serve``'s app under a real uvicorn on 127.0.0.1, in a thread of the test."""
 
@@ -85,7 +79,7 @@ class Server:
 
         from dprk_kg.web.app import create_app
 
-        self.port = free_port()
+        self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.app = create_app(source, **options)
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port,

@@ -243,6 +243,23 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
     return page(request, "error.html", status=exc.status_code, title=title, message=exc.detail)
 
 
+#: How ``serve --workers N`` hands its options to each worker process (uvicorn starts workers
+#: from an import string, so the app is made there, by :func:`app_from_environment`).
+WORKER_SETTINGS = "DPRK_KG_SERVE"
+
+
+def app_from_environment() -> Starlette:
+    """The app a worker process serves, from the options ``serve`` put in the environment."""
+    import json
+    import os
+
+    from dprk_kg import api
+
+    settings = json.loads(os.environ[WORKER_SETTINGS])
+    kg = api.open(settings["store"], settings["endpoint"], update_endpoint=settings["update_endpoint"])
+    return create_app(kg, timeout=settings["timeout"], row_cap=settings["row_cap"])
+
+
 def create_app(kg: KnowledgeGraph | Store, *, timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP,
                extra_routes: list | None = None) -> Starlette:
     """The ASGI app over ``kg`` (embedded or remote, or a store as it is); ``uvicorn`` or any
