@@ -122,10 +122,15 @@ def test_search_in_three_spellings_by_keyboard(visit, axe) -> None:
 
 
 def test_an_entity_page_with_sources_and_as_of(visit, axe) -> None:
+    visit.open("/id/post/south-hamgyong-chief-secretary")
+    tenures = visit.page.locator("ol.facts li.fact")
+    assert tenures.count() >= 2 and tenures.first.locator("ul.sources a", has_text="canonical URL").count() >= 1
+    visit.page.locator("h2", has_text="Tenures").scroll_into_view_if_needed()
+    visit.shoot("serve-entity.png")
+    visit.check(axe)
     visit.open("/id/unit/south-hamgyong")
     assert visit.page.locator("h1").inner_text() == "South Hamgyong Province"
     assert visit.page.get_by_text("함경남도").count() >= 1
-    visit.shoot("serve-entity.png")
     visit.tab_to("#as_of")
     visit.page.fill("#as_of", "2019-07-21")
     visit.submit(".as-of button")

@@ -147,12 +147,14 @@ def test_bad_parameters_get_a_400_page_saying_what_is_wrong(server) -> None:
         "/queries/dual-power?date=soon": "parameter date must be an xsd:date",
         "/queries/dual-power?unit=kg:unit/nowhere": "nothing in the graph is",
         "/search?q=" + "x" * 300: "at most 200",
-        "/query?query=DROP+ALL": "updates are refused",
+        "/query?query=SELECT+%3Fx+WHERE+%7B": "SPARQL syntax error",
     }
     for path, says in cases.items():
         answer = page(server, path)
         assert answer.status == 400, path
         assert says in answer.text and 'role="alert"' in answer.text, path
+    refused = page(server, "/query?query=DROP+ALL")
+    assert refused.status == 403 and "updates are refused" in refused.text
     assert page(server, "/id/person/nobody-at-all").status == 404
     assert page(server, "/queries/no-such-query").status == 404
 

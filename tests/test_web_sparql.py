@@ -147,5 +147,7 @@ def test_a_query_past_the_timeout_gets_503() -> None:
         with pytest.raises(urllib.error.HTTPError) as e:  # SPARQLWrapper has no class for a 503
             wrapper(s, slow, JSON).query()
         assert e.value.code == 503 and "timeout" in e.value.read().decode()
+        on_the_page = get(s.base + "/query?" + urllib.parse.urlencode({"query": slow}))
+        assert on_the_page.status == 503 and "timeout" in on_the_page.text
         # and the server goes on answering
         assert json.loads(get(s.base + "/sparql?query=ASK%7B%7D", accept="application/json").text)["boolean"] is True

@@ -33,7 +33,7 @@ from starlette.staticfiles import StaticFiles
 from dprk_kg import catalog, namespaces, query, resources
 from dprk_kg.api import KnowledgeGraph
 from dprk_kg.errors import UserError
-from dprk_kg.store import Store, bind
+from dprk_kg.store import QueryTimeout, Store, bind
 from dprk_kg.web import dualpower, forms, pages, sparql, timeline
 from dprk_kg.web.reader import Reader
 
@@ -192,16 +192,15 @@ def query_form(request: Request) -> Response:
     params = dict(request.query_params)
     given = forms.given_params(q, params)
     store = _store(request)
-    result = table = None
-    error = None
+    result = table = error = None
+    status = 200
     if "run" in params or given:
         try:
             result = forms.run(store, q, given)
-        except UserError as e:
-            error = str(e)
+        except UserError as e:  # shown on the form, beside the values to correct
+            error, status = str(e), 503 if isinstance(e, QueryTimeout) else 400
         if result is not None and not isinstance(result, (bool, list)):
             table = forms.table(store, result)
-    status = 400 if error else 200
     return page(request, "query_form.html", status=status, q=q, fields=forms.fields(q, given), table=table,
                 result=result, error=error, units=_unit_picker(store) if any(p.kind == "iri" for p in q.params) else [],
                 download=str(request.url.query))
@@ -229,15 +228,16 @@ def editor(request: Request) -> Response:
     answer as a table with labels, rendered here so that it works without JavaScript."""
     text = request.query_params.get("query")
     result = table = error = None
+    status = 200
     if text:
         try:
             result = sparql.run(_store(request), text)
         except sparql.ProtocolError as e:
-            error = str(e)
+            error, status = str(e), e.status
         if result is not None and not isinstance(result, (bool, list)):
             result, _ = sparql.cap(result, request.app.state.limits)
             table = forms.table(_store(request), result)
-    return page(request, "query.html", status=400 if error else 200, text=text or _starter(), table=table,
+    return page(request, "query.html", status=status, text=text or _starter(), table=table,
                 result=result, error=error, examples=_examples(), prefixes=namespaces.PREFIXES,
                 limits=request.app.state.limits)
 
@@ -261,6 +261,11 @@ def _starter() -> str:
 
 async def bad_request(request: Request, exc: UserError) -> Response:
     return page(request, "error.html", status=400, title="Bad request", message=str(exc))
+
+
+async def too_slow(request: Request, exc: QueryTimeout) -> Response:
+    """A query past the timeout is the server's limit, not the user's mistake: 503."""
+    return page(request, "error.html", status=503, title="Too slow", message=str(exc))
 
 
 async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -305,7 +310,8 @@ def create_app(kg: KnowledgeGraph | Store, *, timeout: float = DEFAULT_TIMEOUT, 
         *(extra_routes or []),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)],
-                    exception_handlers={UserError: bad_request, HTTPException: http_error})
+                    exception_handlers={UserError: bad_request, QueryTimeout: too_slow,
+                                        HTTPException: http_error})
     app.state.reader = Reader(kg, timeout)
     app.state.limits = sparql.Limits(timeout, row_cap)
     return app

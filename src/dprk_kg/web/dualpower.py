@@ -65,6 +65,11 @@ class UnitRow:
     def slug(self) -> str:
         return self.unit.rsplit("/", 1)[-1]
 
+    @property
+    def href(self) -> str | None:
+        """This unit's dual-power page, for a unit of the graph's own namespace (kg:unit/...)."""
+        return f"/dual-power/{self.slug}" if local_path(self.unit) == f"/id/unit/{self.slug}" else None
+
 
 def _years_before(date: str, years: int) -> str:
     day = dt.date.fromisoformat(date)

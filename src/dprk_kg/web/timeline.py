@@ -9,6 +9,11 @@ start is unknown is listed under the picture rather than placed at a guessed dat
 >>> t = layout([Fact("h", "Chairman", "Tenures", "tenure", "state", start="2019-04-11", end="2021-01-01")], "2022-01-01")
 >>> [(b.label, b.side, b.open) for b in t.bars], t.ticks[0][1]
 ([('Chairman', 'state', False)], '2019')
+>>> ended = Fact("h", "Secretary", "Tenures", "tenure", "party", start="2010-08-02",
+...             status="https://w3id.org/dprk-kg/ontology#Ended")
+>>> bar = layout([ended], "2022-01-01").bars[0]
+>>> bar.span, bar.open, bar.width
+('from 2010-08-02, ended (date unknown)', False, 6)
 """
 
 from __future__ import annotations
@@ -100,11 +105,18 @@ def layout(tenures: list[Fact], as_of: str, holder: str = "") -> Timeline:
 
 
 def _bar(fact: Fact, x, y: float, end_of_view: dt.date, holder: str) -> Bar:
+    """A tenure's bar: to its end date; if open, to the date shown; if ended at an unknown
+    date, only a mark at its start (drawing it longer would claim dates no source gives)."""
     start = _day(fact.start)
-    stop = _day(fact.end) if fact.end else max(end_of_view, start)
+    ended_unknown = fact.end is None and (fact.status or "").endswith("#Ended")
+    stop = _day(fact.end) if fact.end else start if ended_unknown else max(end_of_view, start)
     left = x(start)
     label = fact.label.removeprefix(f"{holder}, ") if holder else fact.label
-    return Bar(label=label, side=fact.side or "other", x=left, width=max(x(stop) - left, 3), y=y,
-               open=fact.end is None, href=fact.href,
-               span=f"{fact.start} – {fact.end}" if fact.end else
-               f"since {fact.start}" + (f", last attested {fact.last_attested}" if fact.last_attested else ""))
+    if fact.end:
+        span = f"{fact.start} – {fact.end}"
+    elif ended_unknown:
+        span = f"from {fact.start}, ended (date unknown)"
+    else:
+        span = f"since {fact.start}" + (f", last attested {fact.last_attested}" if fact.last_attested else "")
+    return Bar(label=label, side=fact.side or "other", x=left, width=max(x(stop) - left, 6), y=y,
+               open=fact.end is None and not ended_unknown, href=fact.href, span=span)
