@@ -68,6 +68,9 @@ def test_dot_quotes_every_id_and_graphviz_renders_it(store, tmp_path, view, opti
     g = views.build_view(store, view, **options)
     path = export.export_store(store, "dot", tmp_path / "g.dot", view=view, **options)
     text = path.read_text(encoding="utf-8")
+    if view in export.TIMELINE_VIEWS:  # a timeline draws the dated facts: tenures, reported results
+        g = g.subgraph([n for n, d in g.nodes(data=True) if d["kind"] in ("tenure", "reported result")])
+        assert g.number_of_nodes() >= 2
     for node in g:
         assert dot.quote(node) + " [" in text
     assert not re.search(r"^\s*(?!(graph|node|edge)\b)[^\s\"{}\[\]#]+\s*(->|\[)", text, re.M), "an unquoted id"
@@ -154,6 +157,34 @@ def test_cytoscape_json_loads_with_elements(store, tmp_path, view, options):
     assert len(edges) == g.number_of_edges() and len({e["data"]["id"] for e in edges}) == len(edges)
     assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in edges)
     assert all(isinstance(v, (str, int, float)) for n in nodes for v in n["data"].values())
+
+
+@pytest.mark.parametrize("view,options", VIEWS)
+def test_networkx_reads_the_cytoscape_json_back_whole(store, tmp_path, view, options):
+    """Every node and attribute, every edge (parallel ones apart, by their keys) come back."""
+    g = export.flat(views.build_view(store, view, **options))
+    data = json.loads(export.export_store(store, "cytoscape", tmp_path / "g.json", view=view, **options).read_text())
+    back = nx.cytoscape_graph(data)
+    assert back.is_directed() and back.is_multigraph() and back.graph == g.graph
+    assert set(back) == set(g)
+    for n, d in g.nodes(data=True):
+        assert back.nodes[n] == {**d, "id": n, "value": n, "name": d["label"]}
+    assert sorted(back.edges(keys=True)) == sorted(g.edges(keys=True))
+    for a, b, key, d in g.edges(keys=True, data=True):
+        assert {k: v for k, v in back.edges[a, b, key].items() if k not in ("id", "source", "target", "key")} == d
+
+
+def test_parallel_edges_stay_apart_in_the_cytoscape_json(tmp_path):
+    """Two claims of the same authority are two edges between the same posts: read back, both."""
+    second = ("claim:secretary-rules-too a dprk:AuthorityClaim ; dprk:deFactoAuthority dprk:ChiefSecretary ; "
+              "dprk:subordinatePost dprk:PeoplesCommitteeChairman ; dprk:appliesToLevel dprk:ProvincialLevel ; "
+              "dprk:claimant person:analyst ; dcterms:source source:one .")
+    two = fixture_store("dual.ttl", extra=f"@prefix claim: <{iri('claim/')}> .\n@prefix person: <{iri('person/')}> .\n"
+                        f"@prefix source: <{iri('source/')}> .\n{second}")
+    path = export.export_store(two, "cytoscape", tmp_path / "g.json", view="dual-power", as_of="2021-01-01")
+    back = nx.cytoscape_graph(json.loads(path.read_text()))
+    claims = [(a, b, k) for a, b, k, d in back.edges(keys=True, data=True) if d["kind"] == "de facto"]
+    assert len(claims) == 2 and len({(a, b) for a, b, _ in claims}) == 1
 
 
 def test_html_is_one_offline_file_with_escaped_data(store, tmp_path):

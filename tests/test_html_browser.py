@@ -185,3 +185,56 @@ def test_a_graph_of_hundreds_of_nodes_opens_grouped_and_expands(opened):
     shown = page.js("() => window.dprkViewer.shown()")
     assert len(shown) > 800 and iri("person/p399") in shown and page.errors == []
     assert page.js("q => window.dprkViewer.search(q)", "Member 399") == [iri("person/p399")]
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return abs(a["x"] - b["x"]) * 2 < a["w"] + b["w"] and abs(a["y"] - b["y"]) * 2 < a["h"] + b["h"]
+
+
+def test_the_layered_layout_keeps_party_and_state_apart_and_no_labels_collide(opened):
+    page = opened("dual-power", as_of="2021-01-01")
+    assert page.js("() => window.dprkViewer.layered()") is True
+    boxes = page.js("() => window.dprkViewer.boxes()")
+    assert set(boxes) == set(page.js("() => window.dprkViewer.shown()"))
+    party = [b for b in boxes.values() if b["side"] == "party"]
+    state = [b for b in boxes.values() if b["side"] == "state"]
+    assert party and state
+    left, right = sorted([party, state], key=lambda side: min(b["x"] for b in side))
+    assert max(b["x"] + b["w"] / 2 for b in left) < min(b["x"] - b["w"] / 2 for b in right)
+    values = list(boxes.values())  # each label is drawn inside its box: no two boxes overlap
+    assert not [(a, b) for i, a in enumerate(values) for b in values[i + 1:] if _overlap(a, b)]
+    assert page.errors == []
+
+
+def test_citations_read_publisher_title_date_and_link_and_no_raw_type_names(opened):
+    page = opened("dual-power", as_of="2021-01-01")
+    page.js("id => window.dprkViewer.select(id)", iri("unit/south-hamgyong"))
+    link = page.page.locator("#info a").first
+    assert link.text_content() == "State Agency, Report one, 2019-07-22"
+    assert link.get_attribute("href") == "https://example.org/one"
+    for node in page.js("() => window.dprkViewer.shown()"):
+        page.js("id => window.dprkViewer.select(id)", node)
+        text = page.page.locator("#info").text_content()
+        assert "dprk:" not in text and "org:" not in text, node
+
+
+def test_long_urls_wrap_inside_the_panel(opened):
+    long = "https://example.org/" + "a-very-long-path-segment/" * 12
+    page = opened("full", extra=f'<{iri("source/long")}> a dprk:SourceDocument ; dcterms:title "Long" ; '
+                                f'schema:url "{long}"^^xsd:anyURI .')
+    page.js("id => window.dprkViewer.select(id)", iri("source/long"))
+    info = page.page.locator("#info")
+    assert page.js("() => { const i = document.getElementById('info'); return i.scrollWidth <= i.clientWidth; }")
+    assert long in info.text_content()
+
+
+def test_the_as_of_control_hides_what_had_ended(opened):
+    page = opened("person", person="Person A")
+    holding = iri("holding/a-chairman")
+    assert holding in page.js("() => window.dprkViewer.shown()")  # no date: every fact
+    page.page.fill("#as-of", "2021-01-01")
+    page.page.locator("#as-of").dispatch_event("change")
+    shown = page.js("() => window.dprkViewer.shown()")
+    assert holding not in shown and iri("membership/a-cc") in shown
+    page.page.click("#all-dates")
+    assert holding in page.js("() => window.dprkViewer.shown()")

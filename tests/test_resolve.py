@@ -120,3 +120,22 @@ def test_find_prints_hits_with_their_kind(built_store, monkeypatch, capsys):
     assert "South Hamgyong Province" in table and "kg:unit/south-hamgyong" in table and "unit" in table
     assert cli.run(["find", "zzzzqqqq xxxx"]) == 1
     assert "nothing is called" in capsys.readouterr().out
+
+
+def test_a_missing_name_cache_is_filled_once_and_found_by_any_path(store_dir, monkeypatch):
+    """A store built before the cache existed (or whose cache was deleted) gets one on the
+    first lookup; the same store named by a relative path finds that cache, not a stale one."""
+    from dprk_kg import build
+    from dprk_kg.names import NameIndex
+
+    build.build(store_dir)
+    cache = NameIndex.file(store_dir)
+    cache.unlink()
+    with open_store(store_dir) as s:
+        assert isinstance(resolve.names_of(s), resolve.CachedNames) and cache.is_file()
+        assert resolve.resolve(s, "Choi Ryong-hae").value == PERSON
+    filled = cache.stat().st_mtime_ns
+    monkeypatch.chdir(store_dir.parent)
+    with open_store(store_dir.relative_to(store_dir.parent)) as s:
+        assert resolve.resolve(s, "Hamkyong-namdo").value == UNIT
+    assert cache.stat().st_mtime_ns == filled

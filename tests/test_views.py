@@ -229,7 +229,7 @@ def test_reading_only_what_a_view_touches_draws_the_same_as_reading_everything(b
     with open_store(built_store) as store:
         lazy = views.build_view(store, view, **options)
         named = {k: resolve(store, v).value if k in ("unit", "person") else v for k, v in options.items()}
-        whole = views.VIEW_FUNCTIONS[view](views.Model.load(store, whole=True), views.ViewOptions(**named))
+        whole = views.draw(views.Model.load(store, whole=True), view, views.ViewOptions(**named))
     assert lazy.number_of_nodes() > 5
     assert dict(lazy.nodes(data=True)) == dict(whole.nodes(data=True))
     assert sorted(lazy.edges(keys=True, data=True), key=str) == sorted(whole.edges(keys=True, data=True), key=str)

@@ -147,10 +147,12 @@ class KnowledgeGraph:
         """The named queries, by name (read from their headers; nothing runs)."""
         return catalog.catalog()
 
-    def query(self, name: str, **params: Any) -> Rows | bool | list[ox.Triple]:
-        """Run the named query ``name``; parameters as keywords (``date="2019-03-10"``)."""
+    def query(self, name: str | catalog.NamedQuery, **params: Any) -> Rows | bool | list[ox.Triple]:
+        """Run the named query ``name`` (or one already read); parameters as keywords
+        (``date="2019-03-10"``)."""
         given = {k: (v.isoformat() if isinstance(v, dt.date) else str(v)) for k, v in params.items()}
-        return _rows(query.run_named(self.store, catalog.get(name), given))
+        named = name if isinstance(name, catalog.NamedQuery) else catalog.get(name)
+        return _rows(query.run_named(self.store, named, given))
 
     def sparql(self, text: str) -> Rows | bool | list[ox.Triple]:
         """Run an ad hoc read-only query (updates and SERVICE are refused)."""

@@ -27,7 +27,7 @@ from dprk_kg.sparqltext import check_read_only, tokens
 XSD = "http://www.w3.org/2001/XMLSchema#"
 #: Literal parameter types, as written after ``_xsd_`` in a parameter's variable name.
 XSD_TYPES = ("date", "integer", "decimal", "boolean", "gYear", "string")
-KNOWN_KEYS = {"summary", "description", "tags", "params", "defaults", "enumerate", "columns"}
+KNOWN_KEYS = {"summary", "description", "tags", "params", "defaults", "enumerate", "columns", "table"}
 NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 # ?_name or ?__name, then an optional type suffix _iri / _xsd_<type>.
 PARAM_VAR = re.compile(r"[?$](?P<opt>__?)(?P<name>[a-z0-9_]+?)(?:_(?P<kind>iri|xsd_[A-Za-z]+))?")
@@ -64,6 +64,8 @@ class NamedQuery:
     tags: tuple[str, ...] = ()
     params: tuple[Param, ...] = ()
     columns: tuple[str, ...] = field(default=())
+    #: The few columns the terminal table shows by default (``--wide``: all); empty: all.
+    table: tuple[str, ...] = field(default=())
 
 
 def catalog(directory: Path | None = None) -> dict[str, NamedQuery]:
@@ -168,13 +170,17 @@ def _build(path: Path, text: str, meta: dict[str, Any], line: int) -> NamedQuery
         if projected is not None and list(columns) != projected:
             raise fail(f"'columns' says {', '.join(columns)} but the query selects "
                        f"{', '.join(projected)}")
+    table = _columns(meta.get("table"), fail, "table")
+    if set(table) - set(columns):
+        raise fail(f"'table' names {', '.join(c for c in table if c not in columns)}, not a column "
+                   f"of the query (its columns: {', '.join(columns) or 'none'})")
     description = meta.get("description")
     tags = meta.get("tags") or []
     if not isinstance(tags, list):
         raise fail("'tags' must be a list")
     return NamedQuery(path.stem, path, form, summary.strip(), text,
                       description.strip() if isinstance(description, str) else None,
-                      tuple(map(str, tags)), params, columns)
+                      tuple(map(str, tags)), params, columns, table)
 
 
 def _text(value: Any) -> str | None:
@@ -196,13 +202,13 @@ def _mapping(meta: dict[str, Any], key: str, fail: Any) -> dict[str, Any]:
     return {str(k): v for k, v in value.items()}
 
 
-def _columns(value: Any, fail: Any) -> tuple[str, ...]:
+def _columns(value: Any, fail: Any, key: str = "columns") -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
         value = [c.strip() for c in value.split(",")]
     if not isinstance(value, list) or not all(isinstance(c, str) and c for c in value):
-        raise fail("'columns' must be a list of column names")
+        raise fail(f"'{key}' must be a list of column names")
     return tuple(c.lstrip("?") for c in value)
 
 

@@ -12,9 +12,12 @@ stats), ingest (validate, add, batches, remove), export (export). Inside a comma
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -65,6 +68,14 @@ def warn(text: str) -> None:
     print(f"dprk-kg: warning: {text}", file=sys.stderr)
 
 
+def _print_version(given: bool) -> None:
+    if given:
+        from dprk_kg import __version__
+
+        emit(f"dprk-kg {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def global_options(
     store: Annotated[Optional[Path], typer.Option(
@@ -77,6 +88,9 @@ def global_options(
     timeout: Annotated[Optional[float], typer.Option(
         min=0.001, help="Stop a query after this many seconds (sent to servers too).")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=lambda given: _print_version(given),
+        help="Print the version and exit.")] = False,
 ) -> None:
     global _options, _graph
     _options = Options(store, endpoint, update_endpoint, timeout, debug)
@@ -100,20 +114,23 @@ class ResultFormat(str, Enum):
 
 
 @app.command()
-def queries(fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table) -> None:
-    """List the named queries with their summary and parameters."""
+def queries(
+    name: Annotated[Optional[str], typer.Argument(help="One query: print its header in full.", show_default=False)] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """List the named queries with their summary and parameters, or describe one."""
+    if name is not None:
+        from dprk_kg import catalog
+
+        one = catalog.get(name)
+        emit(json.dumps(_describe(one), ensure_ascii=False, indent=1) if fmt is ListFormat.json else _header_text(one))
+        return
     found = graph().queries()
     if fmt is ListFormat.json:
         emit(json.dumps([_describe(q) for q in found.values()], ensure_ascii=False, indent=1))
         return
-    from rich.table import Table
-
-    from dprk_kg.results import plain_console
-
-    table = Table("name", "summary", "parameters", header_style="bold")
-    for q in found.values():
-        table.add_row(q.name, q.summary, "\n".join(_param_text(p) for p in q.params))
-    plain_console(sys.stdout).print(table)
+    _print_box(["name", "summary", "parameters"],
+               [[q.name, q.summary, "\n".join(_param_text(p) for p in q.params)] for q in found.values()])
 
 
 def _param_text(p) -> str:
@@ -123,13 +140,33 @@ def _param_text(p) -> str:
 
 def _describe(q) -> dict:
     return {"name": q.name, "summary": q.summary, "description": q.description, "tags": list(q.tags),
-            "columns": list(q.columns),
+            "columns": list(q.columns), "table": list(q.table or q.columns),
             "params": [{"name": p.name, "type": p.kind, "required": p.required, "default": p.default,
                         "description": p.description, "allowed": list(p.allowed) if p.allowed else None}
                        for p in q.params]}
 
 
-def _print_result(result, fmt: ResultFormat) -> None:
+def _header_text(q, *, full: bool = True) -> str:
+    """A query's header for people: what it answers and how to read its columns."""
+    import textwrap
+
+    lines = [f"{q.name}: {q.summary}"]
+    if q.description:
+        lines += ["", *textwrap.wrap(" ".join(q.description.split()), 88)]
+    if full:
+        lines += ["", f"tags: {', '.join(q.tags) or '-'}"]
+        lines += ["parameters:"] + [f"  {_param_text(p)}" + (f": {p.description}" if p.description else "")
+                                    + (f" (one of {', '.join(p.allowed)})" if p.allowed else "")
+                                    for p in q.params] if q.params else ["parameters: none"]
+    if q.columns:
+        lines += ["", f"columns: {', '.join(q.columns)}"]
+        if q.table and q.table != q.columns:
+            lines.append(f"table shows: {', '.join(q.table)} (--wide: all)")
+    return "\n".join(lines)
+
+
+def _print_result(result, fmt: ResultFormat, *, columns: list[str] | None = None,
+                  labels: bool | None = None, excel: bool = False) -> None:
     from dprk_kg import results
 
     raw = result.result if isinstance(result, api.Rows) else result
@@ -137,7 +174,34 @@ def _print_result(result, fmt: ResultFormat) -> None:
     if cap:
         warn(f"the server returned {len(raw.rows)} rows, which looks like its row cap ({cap}): "
              "the result may be cut; add LIMIT/OFFSET or ask the server's admin")
-    results.write(raw, fmt.value, sys.stdout, graph().store if fmt is ResultFormat.table else None)
+    if labels is None:  # names beside IRIs where people read them: the table, CSV, TSV
+        labels = fmt is not ResultFormat.json
+    store = graph().store if labels or fmt is ResultFormat.table else None
+    if excel:  # Excel reads a CSV as the local code page unless it starts with a BOM
+        buffer = io.StringIO()
+        results.write(raw, fmt.value, buffer, store, columns=columns, labels=labels)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(buffer.getvalue().encode("utf-8-sig"))
+        sys.stdout.buffer.flush()
+        return
+    results.write(raw, fmt.value, sys.stdout, store, columns=columns, labels=labels)
+
+
+def _format(fmt: ResultFormat | None, excel: bool) -> ResultFormat:
+    """The output format: --excel writes CSV, and only CSV."""
+    if excel and fmt not in (None, ResultFormat.csv):
+        raise UserError(f"--excel writes CSV; it does not go with --format {fmt.value}")
+    return ResultFormat.csv if excel else fmt or ResultFormat.table
+
+
+FormatOption = Annotated[Optional[ResultFormat], typer.Option(
+    "--format", help="Output format (default: table).", show_default=False)]
+LabelsOption = Annotated[Optional[bool], typer.Option(
+    "--labels/--no-labels", help="A <column>_label column beside each IRI column (default: on for CSV/TSV, off for JSON).",
+    show_default=False)]
+ExcelOption = Annotated[bool, typer.Option(
+    "--excel", help="CSV that Excel opens with Hangul intact (UTF-8 with a byte-order mark).")]
+WideOption = Annotated[bool, typer.Option("--wide", help="The table shows every column, not the query's chosen few.")]
 
 
 @app.command()
@@ -145,25 +209,35 @@ def query(
     name: Annotated[str, typer.Argument(help="A named query (see `dprk-kg queries`).")],
     param: Annotated[Optional[list[str]], typer.Option(
         "--param", "-p", help="A parameter as KEY=VALUE (repeatable).")] = None,
-    fmt: Annotated[ResultFormat, typer.Option("--format", help="Output format.")] = ResultFormat.table,
+    fmt: FormatOption = None, wide: WideOption = False, labels: LabelsOption = None, excel: ExcelOption = False,
+    explain: Annotated[bool, typer.Option("--explain", help="First say what the query answers and how to read its columns.")] = False,
 ) -> None:
     """Run a named query; parameters are checked against their declared types."""
+    fmt = _format(fmt, excel)
     given: dict[str, str] = {}
     for item in param or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise UserError(f"--param wants KEY=VALUE, not {item!r}")
         given[key.strip()] = value
-    _print_result(graph().query(name, **given), fmt)
+    from dprk_kg import catalog
+
+    named = catalog.get(name)
+    result = graph().query(named, **given)
+    if explain:  # on stderr beside a machine format, which stays parseable
+        print(_header_text(named, full=False) + "\n", file=sys.stdout if fmt is ResultFormat.table else sys.stderr)
+    columns = None if wide else list(named.table) or None
+    _print_result(result, fmt, columns=columns, labels=labels, excel=excel)
 
 
 @app.command()
 def sparql(
     text: Annotated[Optional[str], typer.Argument(help="The query text.", show_default=False)] = None,
     file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the query from this file.")] = None,
-    fmt: Annotated[ResultFormat, typer.Option("--format", help="Output format.")] = ResultFormat.table,
+    fmt: FormatOption = None, labels: LabelsOption = None, excel: ExcelOption = False,
 ) -> None:
     """Run an ad hoc read-only SPARQL query (updates and SERVICE are refused)."""
+    fmt = _format(fmt, excel)
     if (text is None) == (file is None):
         raise UserError("give the query text or --file FILE (one of the two)")
     if file is not None:
@@ -171,7 +245,7 @@ def sparql(
             text = file.read_text(encoding="utf-8")
         except OSError as e:
             raise UserError(f"cannot read: {e.strerror}", file=str(file)) from None
-    _print_result(graph().sparql(text), fmt)
+    _print_result(graph().sparql(text), fmt, labels=labels, excel=excel)
 
 
 @app.command()
@@ -189,22 +263,23 @@ def find(
     if not hits:
         emit(f"nothing is called {name!r}")
         raise typer.Exit(1)
-    from rich.table import Table
-    from rich.text import Text
+    from dprk_kg.results import curie
 
-    from dprk_kg.results import curie, plain_console
+    _print_box(["kind", "label", "matched name", "iri"],
+               [[h.kind, h.label, "" if h.matched == h.label else h.matched, curie(h.iri)] for h in hits])
 
-    table = Table("kind", "label", "matched name", "iri", header_style="bold")
-    table.columns[-1].overflow = "fold"  # an IRI is copied whole, never cut
-    for h in hits:
-        table.add_row(h.kind, Text(h.label), Text("" if h.matched == h.label else h.matched), curie(h.iri))
-    plain_console(sys.stdout).print(table)
+
+def _print_box(columns: list[str], cells: list[list[str]]) -> None:
+    from dprk_kg.results import box_table, terminal_width
+
+    sys.stdout.write(box_table(columns, cells, terminal_width(sys.stdout)))
 
 
 @app.command("build")
 def build_command(force: Annotated[bool, typer.Option("--force", help="Rebuild even if up to date.")] = False) -> None:
     """(Re)build the store from ontology/, graph/ and added batches; with --endpoint, push there."""
     kg = graph()
+    _on_interrupt_say(_store_unchanged(kg, lambda: kg.store_dir and _generation(kg)))
     written = kg.build(force=force)
     where = kg.endpoint or kg.store_dir
     if written is None:
@@ -279,7 +354,9 @@ def add(files: InputFiles,
         input_format: InputFormat = None, fmt: ReportOption = ReportFormat.text,
         shapes: ShapesOption = None) -> None:
     """Validate new facts and, if they conform, add them as one batch, all or nothing."""
-    outcome = graph().add(files, source=source, fmt=input_format, shapes=shapes)
+    kg = graph()
+    _on_interrupt_say(_store_unchanged(kg, lambda: [b.id for b in kg.batches()]))
+    outcome = kg.add(files, source=source, fmt=input_format, shapes=shapes)
     _show_report(outcome.report, fmt)
     if outcome.batch is not None:
         print(f"added batch {outcome.batch.id} ({outcome.batch.triples} triples)",
@@ -318,7 +395,9 @@ def remove(batch: Annotated[str, typer.Argument(help="The batch id (see `dprk-kg
     """Take an added batch back, refused if what remains would break a shape."""
     from dprk_kg import ingest
 
-    outcome = ingest.remove(graph(), batch, force=force, shapes=shapes)
+    kg = graph()
+    _on_interrupt_say(_store_unchanged(kg, lambda: [b.id for b in kg.batches()]))
+    outcome = ingest.remove(kg, batch, force=force, shapes=shapes)
     if outcome.report.problems:
         _show_report(outcome.report, fmt)
     if outcome.batch is not None:
@@ -395,17 +474,23 @@ INTERNAL_ERROR = 70
 
 def run(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit code (used by tests, in process)."""
+    global _after_interrupt
+    _after_interrupt = None
     try:
         code = app(args=argv, prog_name="dprk-kg", standalone_mode=False)
+        if code == INTERRUPTED:  # typer turns Ctrl-C inside a command into this exit code
+            return interrupted()
         return code if isinstance(code, int) else 0
-    except typer.TyperException as e:  # usage errors (exit 2), shown the way click shows them
-        e.show() if hasattr(e, "show") else print(f"dprk-kg: error: {e.format_message()}", file=sys.stderr)
+    except typer.TyperException as e:  # usage errors: one line, as every other error
+        if type(e).__name__ == "NoArgsIsHelpError":  # plain `dprk-kg`: the help, as asked
+            e.show()
+            return e.exit_code
+        print(f"dprk-kg: error: {usage_message(e)}", file=sys.stderr)
         return e.exit_code
     except typer.Exit as e:
-        return e.exit_code
+        return interrupted() if e.exit_code == INTERRUPTED else e.exit_code
     except (typer.Abort, KeyboardInterrupt):
-        print("aborted", file=sys.stderr)
-        return 130
+        return interrupted()
     except UserError as e:
         if _options.debug:
             traceback.print_exc()
@@ -422,6 +507,75 @@ def run(argv: list[str] | None = None) -> int:
             _graph.close()
 
 
+#: Exit code after Ctrl-C, as shells report a process ended by SIGINT (128 + 2).
+INTERRUPTED = 130
+#: Set by a command that writes: what became of the store if Ctrl-C stops it.
+_after_interrupt: Callable[[], str] | None = None
+
+
+def _on_interrupt_say(message: Callable[[], str]) -> None:
+    global _after_interrupt
+    _after_interrupt = message
+
+
+def _store_unchanged(kg: api.KnowledgeGraph, state: Callable[[], object]) -> Callable[[], str]:
+    """What to say if Ctrl-C stops a writer: whether ``state`` (the batches, the store's
+    generation) is what it was before the command began."""
+    before = state()
+
+    def outcome() -> str:
+        kg.close()  # read the store as it is now, not the copy opened before
+        return "the store is unchanged" if state() == before else "the change was made before the interrupt"
+    return outcome
+
+
+def _generation(kg: api.KnowledgeGraph) -> str:
+    from dprk_kg.build import current_index
+
+    return str(current_index(kg.store_dir)) if not kg.remote else ""
+
+
+def interrupted() -> int:
+    """Ctrl-C: one line (a second Ctrl-C is ignored while it is written), exit 130."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    outcome = ""
+    if _after_interrupt is not None:
+        try:
+            outcome = f": {_after_interrupt()}"
+        except Exception:  # the store cannot be read back: say nothing rather than guess
+            outcome = ""
+    print(f"dprk-kg: interrupted{outcome}", file=sys.stderr)
+    return INTERRUPTED
+
+
+def usage_message(e: typer.TyperException) -> str:
+    """The framework's usage error as one line, with the nearest choice for a bad one."""
+    import difflib
+    import re
+
+    message = " ".join(e.format_message().split())
+    param = getattr(e, "param", None)
+    choices = getattr(getattr(param, "type", None), "choices", None)
+    typed = re.search(r"'([^']*)' is not one of", message)
+    if choices and typed:
+        close = difflib.get_close_matches(typed[1], [str(c) for c in choices], n=1, cutoff=0.4)
+        if close:
+            message += f" Did you mean {close[0]!r}?"
+    ctx = getattr(e, "ctx", None)
+    if ctx is not None and ctx.command_path != "dprk-kg" and "No such command" not in message:
+        message = f"{ctx.command_path.removeprefix('dprk-kg ')}: {message}"
+    return message
+
+
 def main() -> None:
-    """The ``dprk-kg`` console script."""
-    sys.exit(run())
+    """The command line, run by ``dprk-kg`` and ``python -m dprk_kg`` (see :mod:`dprk_kg.__main__`)."""
+    code = run()
+    try:
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        code = interrupted()
+    except BrokenPipeError:  # `dprk-kg query ... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(code)

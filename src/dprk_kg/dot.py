@@ -64,21 +64,42 @@ def _edge_line(a: str, b: str, data: dict) -> str:
 
 
 def _heading(g: nx.MultiDiGraph) -> str:
-    """The picture's title and, under it in one row, a legend of the kinds of node and edge
-    it uses (an HTML-like label: one place at the top, whatever the layout does)."""
+    """The picture's title and, under it, a legend of the kinds of node it uses (one row)
+    and of the lines it uses, each with what it means (one row each): an HTML-like label,
+    in one place at the top whatever the layout does."""
     kinds = sorted({str(d.get("kind")) for _, d in g.nodes(data=True)})
     edges = sorted({str(d.get("kind")) for *_, d in g.edges(data=True)})
     cells = []
     for name in kinds:
         k = palette.KINDS_BY_NAME.get(name, palette.OTHER)
         cells.append(f'<TD BGCOLOR="{k.fill}" BORDER="1" COLOR="#6b7280" WIDTH="18"> </TD><TD ALIGN="LEFT">{html.escape(name)}  </TD>')
-    stroke = {"dashed": "╍╍╍", "dotted": "┈┈┈", "solid": "━━━"}
+    stroke = {"dashed": "╍ ╍ ╍", "dotted": "┈┈┈┈", "solid": "━━━━"}
+    lines = []
     for name in edges:
         e = palette.EDGE_KINDS.get(name, palette.EDGE_KINDS["relation"])
-        cells.append(f'<TD><FONT COLOR="{e.color}">{stroke.get(e.style, "━━━")}</FONT></TD><TD ALIGN="LEFT">{html.escape(name)}  </TD>')
-    top = f'<TR><TD COLSPAN="{2 * len(cells) or 1}"><FONT POINT-SIZE="22">{html.escape(title(g))}</FONT></TD></TR>'
-    legend = f'<TR>{"".join(cells)}</TR>' if cells else ""
-    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">{top}{legend}</TABLE>>'
+        mark = f'<FONT COLOR="{e.color}">{"<B>" if e.width >= 2 else ""}{stroke.get(e.style, "━━━━")}{"</B>" if e.width >= 2 else ""}</FONT>'
+        lines.append(f'<TR><TD ALIGN="RIGHT">{mark}</TD><TD ALIGN="LEFT">'
+                     f'{html.escape(name)}: {html.escape(e.meaning)}</TD></TR>')
+    # Each part a table of its own, so that no part's columns stretch another's.
+    inner = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">'
+    rows = [f'<FONT POINT-SIZE="22">{html.escape(title(g))}</FONT>']
+    rows += [f'{inner}<TR>{"".join(cells)}</TR></TABLE>'] if cells else []
+    rows += [f'{inner}{"".join(lines)}</TABLE>'] if lines else []
+    return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">' + "".join(
+        f"<TR><TD>{r}</TD></TR>" for r in rows) + "</TABLE>>"
+
+
+def footer(g: nx.MultiDiGraph) -> str:
+    """What a published picture must say under it: what it shows and as of when, whose
+    sources it draws on, and what made it (an HTML-like label, lines wrapped)."""
+    shows = title(g).removeprefix("dprk-kg: ")  # names the "as of" date where the view has one
+    if not g.graph.get("as_of"):
+        shows += f" · drawn {g.graph.get('drawn', '')}"
+    publishers = [p for p in str(g.graph.get("publishers", "")).split(" | ") if p]
+    cited = "Sources: " + (", ".join(publishers) if publishers else "none cited in this view")
+    rows = [shows, *textwrap.wrap(cited, 110), "Made with dprk-kg: every fact drawn is a sourced statement of the graph."]
+    body = "".join(f'<TR><TD ALIGN="LEFT">{html.escape(r)}</TD></TR>' for r in rows)
+    return f'<<FONT POINT-SIZE="11" COLOR="#374151"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{body}</TABLE></FONT>>'
 
 
 def title(g: nx.MultiDiGraph) -> str:
@@ -96,10 +117,13 @@ def to_dot(g: nx.MultiDiGraph) -> str:
     units = {d.get("unit") for _, d in g.nodes(data=True)} - {None}
     # Trees and long lists read best left to right; so do many units, stacked one under another.
     rankdir = "LR" if g.graph.get("view") in ("hierarchy", "person", "elections") or len(units) > 2 else "TB"
+    # The footer is the root graph's label (at the bottom); the title and legend label a
+    # borderless cluster around everything (at its top): Graphviz gives a graph one label.
     out = [f"digraph {quote('dprk-kg')} {{",
-           f"graph [{_attrs(fontname=FONT, rankdir=rankdir, newrank='true', nodesep=0.3, ranksep=0.55, fontsize=12, labelloc='t', pad=0.3, bgcolor='white')}, label={_heading(g)}];",
+           f"graph [{_attrs(fontname=FONT, rankdir=rankdir, newrank='true', nodesep=0.3, ranksep=0.55, fontsize=12, labelloc='b', labeljust='l', pad=0.3, bgcolor='white')}, label={footer(g)}];",
            f"node [{_attrs(fontname=FONT, fontsize=12, margin='0.14,0.06', penwidth=0.8, color='#4b5563')}];",
-           f"edge [{_attrs(fontname=FONT, fontsize=10, arrowsize=0.7)}];"]
+           f"edge [{_attrs(fontname=FONT, fontsize=10, arrowsize=0.7)}];",
+           f'subgraph "cluster_picture" {{ graph [{_attrs(labelloc="t", labeljust="c", color="white", penwidth=0)}, label={_heading(g)}];']
     groups: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     loose: list[str] = []
     for node, data in sorted(g.nodes(data=True)):
@@ -122,7 +146,9 @@ def to_dot(g: nx.MultiDiGraph) -> str:
         if unit:
             out.append("}")
     out += loose
-    # Parallel edges that read the same (two sources making one claim) are drawn once, "×2".
+    out.append("}")
+    # Parallel edges that read the same (two claims of one authority) are drawn once, with
+    # how many sources say so.
     drawn: dict[tuple[str, str, str, str], list[dict]] = defaultdict(list)
     for a, b, _, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         drawn[(a, b, str(d.get("kind")), str(d.get("label", "")))].append(d)
@@ -130,11 +156,21 @@ def to_dot(g: nx.MultiDiGraph) -> str:
     # committees) is written on the first of them only.
     labelled: set[tuple[str, str]] = set()
     for (a, b, _, label), same in drawn.items():
-        text = label + (f" (×{len(same)})" if len(same) > 1 else "")
+        text = label + _count(same)
         out.append(_edge_line(a, b, {**same[0], "label": "" if (a, text) in labelled else text}))
         labelled.add((a, text))
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _count(same: list[dict]) -> str:
+    """For edges drawn as one: " (4 sources)" where each cites its sources, else " (×2)"."""
+    if len(same) < 2:
+        return ""
+    if not all(d.get("sources") for d in same):
+        return f" (×{len(same)})"
+    sources = {c for d in same for c in str(d["sources"]).split(" | ") if c}
+    return f" ({len(sources)} source{'s' if len(sources) > 1 else ''})"
 
 
 def check_drawable(g: nx.MultiDiGraph) -> None:

@@ -83,24 +83,47 @@ def _write_gexf(g: nx.MultiDiGraph, target: Path) -> None:
     nx.write_gexf(out, target, encoding="utf-8", version="1.2draft")
 
 
+#: Views drawn on a time axis (:mod:`dprk_kg.timeline`) rather than as a network.
+TIMELINE_VIEWS = ("person", "elections")
+
+
+def dot_source(g: nx.MultiDiGraph) -> str:
+    """The DOT text of ``g``'s picture: a timeline for a person or the elections, else a network."""
+    if g.graph.get("view") in TIMELINE_VIEWS:
+        from dprk_kg import timeline
+
+        return timeline.to_dot(g)
+    return dot.to_dot(g)
+
+
 def _write_dot(g: nx.MultiDiGraph, target: Path) -> None:
-    target.write_text(dot.to_dot(g), encoding="utf-8")
+    target.write_text(dot_source(g), encoding="utf-8")
 
 
 def _picture(fmt: str) -> Callable[[nx.MultiDiGraph, Path], None]:
     def write(g: nx.MultiDiGraph, target: Path) -> None:
-        dot.check_drawable(g)
-        dot.render(dot.to_dot(g), fmt, target)
+        if g.graph.get("view") not in TIMELINE_VIEWS:
+            dot.check_drawable(g)
+        dot.render(dot_source(g), fmt, target)
     return write
 
 
 def cytoscape_json(g: nx.MultiDiGraph) -> dict[str, Any]:
-    """``g`` as Cytoscape.js elements JSON (Cytoscape desktop imports it too)."""
+    """``g`` as Cytoscape JSON: Cytoscape.js elements, which Cytoscape desktop imports and
+    networkx's ``cytoscape_graph`` reads back whole.
+
+    Each node carries ``value`` (its id, which networkx reads) and ``name`` (its label, the
+    name Cytoscape desktop shows); each edge its ``key``, so that parallel edges (two claims
+    of the same authority) stay apart when read back.
+    """
     g = flat(g)
-    nodes = [{"data": {"id": n, **d}, "classes": str(d.get("kind", ""))} for n, d in sorted(g.nodes(data=True))]
-    edges = [{"data": {"id": f"e{i}", "source": a, "target": b, **d}, "classes": str(d.get("kind", ""))}
-             for i, (a, b, d) in enumerate(sorted(g.edges(data=True), key=lambda e: (e[0], e[1], str(e[2]))))]
+    nodes = [{"data": {"id": n, "value": n, "name": d.get("label", n), **d}, "classes": str(d.get("kind", ""))}
+             for n, d in sorted(g.nodes(data=True))]
+    ordered = sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))
+    edges = [{"data": {"id": f"e{i}", "source": a, "target": b, "key": key, **d}, "classes": str(d.get("kind", ""))}
+             for i, (a, b, key, d) in enumerate(ordered)]
     return {"format_version": "1.0", "generated_by": "dprk-kg", "target_cytoscapejs_version": "~3",
+            "directed": True, "multigraph": True,
             "data": dict(g.graph), "elements": {"nodes": nodes, "edges": edges}}
 
 
@@ -128,9 +151,11 @@ def html_page(g: nx.MultiDiGraph) -> str:
         "nodeKinds": {k.name: {"fill": k.fill} for k in palette.KINDS_BY_NAME.values()},
         "edgeKinds": {e.name: {"color": e.color, "style": e.style, "width": e.width}
                       for e in palette.EDGE_KINDS.values()},
+        "asOf": g.graph.get("as_of", ""),
     }
     page = (ASSETS / "viewer.html").read_text(encoding="utf-8")
     parts = {"/*CSS*/": (ASSETS / "viewer.css").read_text(encoding="utf-8"),
+             "/*DAGRE*/": (ASSETS / "vendor" / "dagre.min.js").read_text(encoding="utf-8"),
              "/*JS*/": (ASSETS / "viewer.js").read_text(encoding="utf-8"),
              "/*DATA*/": script_json(payload)}
     for marker, text in parts.items():

@@ -308,4 +308,5 @@ def stamp_of(manifest: Path) -> str:
         contents = json.dumps({key: entry["sha256"] for key, entry in files.items()}, sort_keys=True)
     except (OSError, ValueError, KeyError, TypeError):
         return ""
-    return hashlib.sha256(str(manifest).encode() + contents.encode()).hexdigest()
+    # The resolved path: the same store named by a relative and an absolute path is one store.
+    return hashlib.sha256(str(manifest.resolve()).encode() + contents.encode()).hexdigest()

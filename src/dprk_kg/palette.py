@@ -30,20 +30,20 @@ NODE_KINDS: list[tuple[str, NodeKind]] = [
     (DPRK + "ReportedResult", NodeKind("reported result", "#fde68a", "note")),
     (DPRK + "Claim", NodeKind("claim", "#fef3c7", "note")),
     (DPRK + "Tenure", NodeKind("tenure", "#e5e7eb", "box")),
-    (DPRK + "Assembly", NodeKind("assembly", "#93c5fd", "box3d", "state")),
+    (DPRK + "Assembly", NodeKind("assembly", "#60a5fa", "box3d", "state")),
     (DPRK + "StateOrgan", NodeKind("state organ", "#bfdbfe", "box", "state")),
-    (DPRK + "PartyOrgan", NodeKind("party organ", "#fca5a5", "box", "party")),
-    (DPRK + "PoliticalParty", NodeKind("party", "#f87171", "box3d", "party")),
+    (DPRK + "PartyOrgan", NodeKind("party organ", "#f87171", "box", "party")),
+    (DPRK + "PoliticalParty", NodeKind("party", "#ef4444", "box3d", "party")),
     (DPRK + "PartyPost", NodeKind("party post", "#fecaca", "octagon", "party")),
-    (DPRK + "StatePost", NodeKind("state post", "#dbeafe", "octagon", "state")),
+    (DPRK + "StatePost", NodeKind("state post", "#93c5fd", "octagon", "state")),
     (ORG + "Post", NodeKind("post", "#f3f4f6", "octagon")),
     (DPRK + "Publisher", NodeKind("publisher", "#d1d5db", "component")),
     (DPRK + "UnitedFront", NodeKind("front or mass organization", "#fdba74", "box")),
     (DPRK + "MassOrganization", NodeKind("front or mass organization", "#fdba74", "box")),
     (DPRK + "Organization", NodeKind("organization", "#fed7aa", "box")),
     (ORG + "Organization", NodeKind("organization", "#fed7aa", "box")),
-    (DPRK + "AdministrativeDivision", NodeKind("unit", "#bbf7d0", "house")),
-    (FOAF + "Person", NodeKind("person", "#e9d5ff", "ellipse")),
+    (DPRK + "AdministrativeDivision", NodeKind("unit", "#a8a29e", "house")),
+    (FOAF + "Person", NodeKind("person", "#fde68a", "ellipse")),
     (DPRK + "Election", NodeKind("election", "#a7f3d0", "cds")),
     (DPRK + "Candidacy", NodeKind("candidacy", "#ccfbf1", "box")),
     (DPRK + "Nomination", NodeKind("candidacy", "#ccfbf1", "box")),
@@ -63,23 +63,32 @@ KINDS_BY_NAME: dict[str, NodeKind] = {k.name: k for _, k in NODE_KINDS} | {OTHER
 
 @dataclass(frozen=True)
 class EdgeKind:
-    """How a family of relations is drawn."""
+    """How a family of relations is drawn, and what the legend says it means."""
 
     name: str
     color: str
     style: str  # Graphviz style: solid, dashed, dotted, bold
     width: float = 1.2
+    meaning: str = ""
 
 
+#: Colours and dashes a reader tells apart, with colour-blind eyes too (tests/test_palette.py
+#: checks them under a simulation of protanopia and deuteranopia): the de facto line is a
+#: thick red dash, guidance a violet dot, a doubtful holder grey or dotted.
 EDGE_KINDS: dict[str, EdgeKind] = {e.name: e for e in [
-    EdgeKind("structure", "#6b7280", "solid"),
-    EdgeKind("de jure", "#1d4ed8", "solid", 1.6),
-    EdgeKind("holder", "#111827", "solid", 1.6),
-    EdgeKind("de facto", "#dc2626", "dashed", 3.0),
-    EdgeKind("guides", "#ea580c", "dashed", 1.6),
-    EdgeKind("source", "#a8a29e", "dotted"),
-    EdgeKind("disagreement", "#dc2626", "dashed", 2.2),
-    EdgeKind("relation", "#9ca3af", "solid"),
+    EdgeKind("structure", "#6b7280", "solid", 1.2, "organ of, post in"),
+    EdgeKind("de jure", "#1d4ed8", "solid", 1.6, "elects, as the law says"),
+    EdgeKind("holder", "#111827", "solid", 1.6, "held by (since; last attested)"),
+    EdgeKind("holder (unconfirmed)", "#9ca3af", "dashed", 1.6,
+             "held by, but no source names the holder in the last 3 years"),
+    EdgeKind("holder (uncertain)", "#111827", "dotted", 1.6,
+             "held by, with a start or end known only to the month or year of the date"),
+    EdgeKind("de facto", "#dc2626", "dashed", 3.0,
+             "holds real authority, as sources claim (the count: how many sources)"),
+    EdgeKind("guides", "#7c3aed", "dotted", 2.0, "guides, as the party's rules say"),
+    EdgeKind("source", "#a8a29e", "dotted", 1.2, "cited from"),
+    EdgeKind("disagreement", "#dc2626", "dashed", 2.2, "sources give different figures"),
+    EdgeKind("relation", "#9ca3af", "solid", 1.2, "other relation"),
 ]}
 
 

@@ -23,7 +23,8 @@ import pyoxigraph as ox
 
 from dprk_kg.catalog import NamedQuery, Param
 from dprk_kg.errors import UserError
-from dprk_kg.sparqltext import check_read_only, keywords
+from dprk_kg.namespaces import PREFIXES
+from dprk_kg.sparqltext import check_read_only, keywords, with_prefixes
 from dprk_kg.store import SelectResult, Store, Term
 
 Result = Union[SelectResult, bool, list[ox.Triple]]
@@ -131,9 +132,17 @@ def run_named(store: Store, query: NamedQuery, given: Mapping[str, str] | None =
 
 
 def run_sparql(store: Store, text: str) -> Result:
-    """Run an ad hoc query: read-only, and nothing may reach another server."""
+    """Run an ad hoc query: read-only, and nothing may reach another server. The project's
+    prefixes (dprk:, kg:, org:, skos:...) need no PREFIX line unless the query redefines them."""
     check_read_only(text)
-    return execute(store, text, None, form=_form(text))
+    full = with_prefixes(text, PREFIXES)
+    try:
+        return execute(store, full, None, form=_form(text))
+    except UserError as e:
+        if full is text or not str(e).startswith("SPARQL syntax error"):
+            raise
+        # The position in the text as the user wrote it, above the PREFIX line added.
+        raise UserError(re.sub(r"(?<=at )(\d+)(?=:\d+)", lambda m: str(int(m[1]) - 1), str(e), count=1)) from None
 
 
 def _form(text: str) -> str:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, Union
@@ -106,7 +106,7 @@ class Names(Protocol):
     def by_keys(self, keys: Iterable[str]) -> list[tuple[str, str]]: ...
     def containing(self, key: str, limit: int) -> list[tuple[str, str]]: ...
     def ending(self, suffix: str) -> list[str]: ...
-    def keys(self) -> list[str]: ...
+    def cores(self) -> dict[str, list[str]]: ...
 
 
 class CachedNames:
@@ -126,25 +126,32 @@ class CachedNames:
         return [r[0] for r in self.index.db.execute(
             "SELECT DISTINCT iri FROM names WHERE substr(iri, -?) = ?", (len(suffix), suffix))]
 
-    def keys(self) -> list[str]:
-        return _distinct_keys(self.index)
+    def cores(self) -> dict[str, list[str]]:
+        return _cores_of(self.index)
 
 
-_KEYS: dict[tuple[int, str], list[str]] = {}
+_CORES: dict[tuple[int, str], dict[str, list[str]]] = {}
 
 
-def _distinct_keys(index: NameIndex) -> list[str]:
-    """Every distinct key of the cache, read once per process and stamp (a server asks often)."""
+def _cores_of(index: NameIndex) -> dict[str, list[str]]:
+    """The cache's keys by their core (:func:`_core`), read once per process and stamp: a
+    server searches often, and a million-triple graph has about 100,000 keys."""
     token = (id(index.db), index.stamp)
-    if token not in _KEYS:
-        _KEYS.clear()
-        _KEYS[token] = [r[0] for r in index.db.execute("SELECT DISTINCT key FROM names")]
-    return _KEYS[token]
+    if token not in _CORES:
+        _CORES.clear()
+        _CORES[token] = _by_core(r[0] for r in index.db.execute("SELECT DISTINCT key FROM names"))
+    return _CORES[token]
+
+
+def _by_core(keys: Iterable[str]) -> dict[str, list[str]]:
+    cores: dict[str, list[str]] = {}
+    for k in keys:
+        cores.setdefault(_core(k), []).append(k)
+    return cores
 
 
 class ScannedNames:
-    """Names read from the store itself, on first need: a graph without a current cache (a
-    server, a store in memory)."""
+    """Names read from the store itself, on first need: a store in memory, a server."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -153,12 +160,9 @@ class ScannedNames:
     @property
     def by_key(self) -> dict[str, list[tuple[str, str]]]:
         if self._by_key is None:
-            preds = " ".join(f"<{p}>" for p in NAME_PREDICATES)
-            rows = self.store.select(f"SELECT DISTINCT ?x ?l WHERE {{ VALUES ?p {{ {preds} }} ?x ?p ?l "
-                                     "FILTER(isIRI(?x) && isLiteral(?l)) }").rows
             self._by_key = {}
-            for r in rows:
-                self._by_key.setdefault(name_key(r["l"].value), []).append((r["x"].value, r["l"].value))
+            for iri, name in scan_names(self.store):
+                self._by_key.setdefault(name_key(name), []).append((iri, name))
         return self._by_key
 
     def by_keys(self, keys: Iterable[str]) -> list[tuple[str, str]]:
@@ -170,8 +174,25 @@ class ScannedNames:
     def ending(self, suffix: str) -> list[str]:
         return sorted({iri for es in self.by_key.values() for iri, _ in es if iri.endswith(suffix)})
 
-    def keys(self) -> list[str]:
-        return list(self.by_key)
+    def cores(self) -> dict[str, list[str]]:
+        return _by_core(self.by_key)
+
+
+def scan_names(store: Store) -> Iterator[tuple[str, str]]:
+    """(IRI, name) of every named IRI of ``store``: from the embedded store's index, one
+    pattern per name predicate (a SPARQL query over them takes many times as long), else
+    by a query."""
+    native = getattr(store, "native", None)
+    if native is None:
+        preds = " ".join(f"<{p}>" for p in NAME_PREDICATES)
+        for r in store.select(f"SELECT DISTINCT ?x ?l WHERE {{ VALUES ?p {{ {preds} }} ?x ?p ?l "
+                              "FILTER(isIRI(?x) && isLiteral(?l)) }").rows:
+            yield r["x"].value, r["l"].value
+        return
+    for p in NAME_PREDICATES:
+        for q in native.quads_for_pattern(None, ox.NamedNode(p), None):
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
+                yield q.subject.value, q.object.value
 
 
 def _store_of(kg: Graph) -> Store:
@@ -179,20 +200,22 @@ def _store_of(kg: Graph) -> Store:
 
 
 def names_of(store: Store) -> Names:
-    """The store's cached names when the cache is current, else names read from the store.
+    """The names of an embedded store on disk from its name-key cache, filled first if it
+    is missing or stale (``build`` fills it; this covers a store built before the cache
+    existed, or whose cache was deleted); of any other store, read from the store.
 
     The cache sits beside the store's current generation (``<store>/name-keys.sqlite``) and
     is stamped with that generation's build manifest.
     """
     path = getattr(store, "path", None) if isinstance(store, EmbeddedStore) else None
     if path is not None:
-        stamp = stamp_of(Path(path).with_name(Path(path).name + ".json"))
-        try:
-            index = NameIndex.current(Path(path).parent, stamp) if stamp else None
-        except sqlite3.Error:
-            index = None
-        if index is not None:
-            return CachedNames(index)
+        generation = Path(path)
+        stamp = stamp_of(generation.with_name(generation.name + ".json"))
+        if stamp:
+            try:
+                return CachedNames(NameIndex.load(generation.parent, stamp, lambda: scan_names(store)))
+            except sqlite3.Error:
+                pass  # an unreadable cache: the names are read from the store instead
     return ScannedNames(store)
 
 
@@ -261,9 +284,7 @@ def _parts_and_typos(names: Names, text: str, limit: int) -> dict[str, tuple[flo
     if len(key) >= 3:
         for iri, name in names.containing(key, limit * 20):
             _keep(found, iri, PART - min(len(name_key(name)) - len(key), 20) / 4, name)
-    cores: dict[str, list[str]] = {}
-    for k in names.keys():
-        cores.setdefault(_core(k), []).append(k)
+    cores = names.cores()
     close = process.extract(_core(key), list(cores), scorer=fuzz.ratio, limit=limit * 2,
                             score_cutoff=FUZZY_CUTOFF)
     scores = {k: score for core, score, _ in close for k in cores[core]}

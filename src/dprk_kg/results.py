@@ -19,6 +19,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -134,51 +135,216 @@ def cell(term: Term | None, names: dict[str, str]) -> str:
     return str(term)
 
 
-def print_table(result: SelectResult | bool, store: Store | None, out: TextIO) -> None:
-    """A rich table with labels for IRIs; ASK answers print as yes / no."""
-    from rich.table import Table
-    from rich.text import Text
+def _names(result: SelectResult, store: Store | None) -> dict[str, str]:
+    """The display labels of every IRI in ``result``, alone or gathered in a list cell."""
+    from dprk_kg.resolve import display_labels  # imports this module: read here
 
+    iris = {t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)}
+    iris |= {i for row in result.rows for t in row.values() for i in iri_list(t)}
+    return display_labels(store, iris) if store is not None and iris else {}
+
+
+#: The suffix of the label column written beside each IRI column (``unit``, ``unit_label``).
+LABEL_SUFFIX = "_label"
+
+
+def with_labels(result: SelectResult, store: Store) -> SelectResult:
+    """``result`` with a ``<column>_label`` column after each column that holds IRIs, so
+    that a spreadsheet shows names beside the identifiers (a list cell gets its labels,
+    " | "-joined). A column the query already names so is left alone.
+
+    >>> r = SelectResult(["x", "n"], [{"x": ox.NamedNode("https://w3id.org/dprk-kg/id/unit/a"), "n": ox.Literal("1")}])
+    >>> from dprk_kg.store import Store
+    >>> with_labels(r, Store.memory()).variables
+    ['x', 'x_label', 'n']
+    """
+    names = _names(result, store)
+    has_iris = {v for row in result.rows for v, t in row.items() if isinstance(t, ox.NamedNode) or iri_list(t)}
+    variables: list[str] = []
+    for v in result.variables:
+        variables.append(v)
+        if v in has_iris and v + LABEL_SUFFIX not in result.variables:
+            variables.append(v + LABEL_SUFFIX)
+    rows = []
+    for row in result.rows:
+        labelled = dict(row)
+        for v in has_iris:
+            if v + LABEL_SUFFIX in variables and v in row:
+                listed = iri_list(row[v]) or ([row[v].value] if isinstance(row[v], ox.NamedNode) else [])
+                labelled[v + LABEL_SUFFIX] = ox.Literal(LIST_SEPARATOR.join(names.get(i) or curie(i) for i in listed))
+        rows.append(labelled)
+    return SelectResult(variables, rows)
+
+
+#: A column narrower than this (or than its longest value) is not readable in a table.
+READABLE = 24
+
+
+def print_table(result: SelectResult | bool, store: Store | None, out: TextIO,
+                columns: list[str] | None = None) -> None:
+    """A table with labels for IRIs, or one record per block where the table would not fit
+    the terminal; ASK answers print as yes / no. ``columns``: the ones to show (default all).
+    """
     if isinstance(result, bool):
         out.write("yes\n" if result else "no\n")
         return
-    iris = {t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)}
-    iris |= {i for row in result.rows for t in row.values() for i in iri_list(t)}
-    from dprk_kg.resolve import display_labels  # imports this module: read here
-
-    names = display_labels(store, iris) if store is not None and iris else {}
-    table = Table(header_style="bold")
-    for v in result.variables:
-        table.add_column(v, overflow="fold")  # fold, not crop: a URL must stay whole
-    for row in result.rows:  # as Text: a value is shown as is, never read as rich markup
-        table.add_row(*(Text(cell(row.get(v), names)) for v in result.variables))
-    plain_console(out).print(table)
-    out.write(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}\n")
-
-
-def console_width(out: TextIO) -> int | None:
-    """Terminal width on a terminal or with $COLUMNS; wide in a pipe, so no cell is cut."""
-    return None if out.isatty() or "COLUMNS" in os.environ else 200
+    shown = [v for v in columns or result.variables if v in result.variables] or result.variables
+    names = _names(result, store)
+    cells = [[cell(row.get(v), names) for v in shown] for row in result.rows]
+    width = terminal_width(out)
+    if fits(shown, cells, width):
+        out.write(box_table(shown, cells, width))
+    else:
+        print_records(shown, cells, width, out)
+    count = f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
+    hidden = len(result.variables) - len(shown)
+    out.write(count + (f" ({len(shown)} of {len(result.variables)} columns; --wide shows all)" if hidden else "") + "\n")
 
 
-def plain_console(out: TextIO) -> Any:
-    """A rich console that prints text as given: no markup, emoji codes or highlighting.
+def cell_width(text: str) -> int:
+    """Terminal cells ``text`` takes: East Asian wide characters (Hangul) take two.
 
-    A quote such as "[1]" or ":flag:" stays as the source printed it, and skipping the
-    highlighter's regular expressions makes a big table print faster.
+    >>> cell_width("Kim"), cell_width("김정은")
+    (3, 6)
     """
-    from rich.console import Console
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+               for c in text)
 
-    return Console(file=out, width=console_width(out), markup=False, emoji=False, highlight=False)
+
+def _floor(header: str, values: list[str]) -> int:
+    """The narrowest a column may be and stay readable."""
+    natural = max((cell_width(v) for v in values), default=0)
+    return max(cell_width(header), min(natural, READABLE))
+
+
+def fits(columns: list[str], cells: list[list[str]], width: int) -> bool:
+    """Whether a table of ``cells`` can give each column its readable width in ``width``."""
+    floors = [_floor(c, [r[i] for r in cells]) for i, c in enumerate(columns)]
+    return sum(floors) + 3 * len(columns) + 1 <= width
+
+
+def box_table(columns: list[str], cells: list[list[str]], width: int) -> str:
+    """``cells`` under ``columns`` in a box, each column as wide as its longest line or, where
+    they do not all fit in ``width``, the widest ones narrowed alike and their text wrapped
+    (long words such as URLs folded, never cut).
+
+    >>> print(box_table(["unit", "holder"], [["Rason", "Sin Yong Chol"]], 80), end="")
+    ┏━━━━━━━┳━━━━━━━━━━━━━━━┓
+    ┃ unit  ┃ holder        ┃
+    ┡━━━━━━━╇━━━━━━━━━━━━━━━┩
+    │ Rason │ Sin Yong Chol │
+    └───────┴───────────────┘
+    """
+    n = len(columns)
+    natural = [max([cell_width(line) for v in [c, *(r[i] for r in cells)] for line in v.split("\n")] or [0])
+               for i, c in enumerate(columns)]
+    floors = [min(natural[i], _floor(c, [r[i] for r in cells])) for i, c in enumerate(columns)]
+    room = width - 3 * n - 1
+    if sum(floors) > room:  # not readable anyway (a caller that has no other layout): fit
+        floors = [min(natural[i], cell_width(c)) for i, c in enumerate(columns)]
+    widths = natural
+    if sum(natural) > room:  # the largest cap that fits: wide columns narrowed to it alike
+        low, high = 1, max(natural)
+        while low < high:
+            cap = (low + high + 1) // 2
+            if sum(min(w, max(cap, f)) for w, f in zip(natural, floors)) <= room:
+                low = cap
+            else:
+                high = cap - 1
+        widths = [min(w, max(low, f)) for w, f in zip(natural, floors)]
+
+    def rule(left: str, fill: str, middle: str, right: str) -> str:
+        return left + middle.join(fill * (w + 2) for w in widths) + right + "\n"
+
+    def row(values: list[str], bar: str) -> str:
+        wrapped = [wrap(v, w) for v, w in zip(values, widths)]
+        lines = []
+        for k in range(max(map(len, wrapped))):
+            parts = [(lines_[k] if k < len(lines_) else "") for lines_ in wrapped]
+            lines.append(bar + bar.join(f" {p}{' ' * (w - cell_width(p))} " for p, w in zip(parts, widths)) + bar)
+        return "\n".join(lines) + "\n"
+
+    text = rule("┏", "━", "┳", "┓") + row(columns, "┃") + rule("┡", "━", "╇", "┩")
+    text += "".join(row(r, "│") for r in cells)
+    return text + rule("└", "─", "┴", "┘")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` cells: at spaces, a longer word folded.
+
+    >>> wrap("Chief Secretary of the WPK", 10)
+    ['Chief', 'Secretary', 'of the WPK']
+    >>> wrap("https://example.org/abc", 10)
+    ['https://ex', 'ample.org/', 'abc']
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if cell_width(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = ""
+            for ch in word:  # a word wider than the column: folded
+                if cell_width(line + ch) > width:
+                    lines.append(line)
+                    line = ""
+                line += ch
+        lines.append(line)
+    return lines or [""]
+
+
+def print_records(columns: list[str], cells: list[list[str]], width: int, out: TextIO) -> None:
+    """One block per row: a rule with the row's number, then one ``column  value`` line per
+    non-empty value, long values wrapped under themselves.
+
+    >>> import sys
+    >>> print_records(["unit", "holder"], [["South Hamgyong Province", ""]], 30, sys.stdout)
+    ── 1 ────────────────────────
+    unit    South Hamgyong
+            Province
+    """
+    key_width = max(map(len, columns)) + 2
+    room = max(width - key_width - 1, 20)
+    lines: list[str] = []
+    for number, row in enumerate(cells, 1):
+        lines.append(f"── {number} ".ljust(width - 1, "─"))
+        for name, value in zip(columns, row):
+            if value:
+                wrapped = wrap(value, room)
+                lines.append(name.ljust(key_width) + wrapped[0])
+                lines += [" " * key_width + more for more in wrapped[1:]]
+    out.write("\n".join(lines) + ("\n" if lines else ""))
+
+
+def terminal_width(out: TextIO) -> int:
+    """The width to lay a table out in: the terminal's (or $COLUMNS); 200 in a pipe, so
+    that no cell is cut where a program reads the table."""
+    import shutil
+
+    if out.isatty() or "COLUMNS" in os.environ:
+        return shutil.get_terminal_size((80, 24)).columns
+    return 200
 
 
 def write(result: SelectResult | bool | list[ox.Triple], fmt: str, out: TextIO,
-          store: Store | None = None) -> None:
-    """Write ``result`` in ``fmt``; CONSTRUCT / DESCRIBE results are always N-Triples."""
+          store: Store | None = None, *, columns: list[str] | None = None, labels: bool = False) -> None:
+    """Write ``result`` in ``fmt``; CONSTRUCT / DESCRIBE results are always N-Triples.
+
+    The table shows ``columns`` (default all) by their labels; the other formats get a label
+    column beside each IRI column with ``labels`` (and a ``store`` to read them from).
+    """
+    if isinstance(result, SelectResult) and labels and store is not None and fmt != "table":
+        result = with_labels(result, store)
     if isinstance(result, list):
         out.write("".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in result))
     elif fmt == "table":
-        print_table(result, store, out)
+        print_table(result, store, out, columns)
     elif fmt == "json":
         out.write(to_json(result) + "\n")
     elif isinstance(result, bool):

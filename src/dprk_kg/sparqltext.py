@@ -69,6 +69,45 @@ def check_read_only(text: str) -> None:
             raise UserError("SERVICE is refused: a query may not reach other servers")
 
 
+def with_prefixes(text: str, known: Mapping[str, str]) -> str:
+    """``text`` with a PREFIX line for each ``known`` prefix it uses without declaring it.
+
+    A prefix the query uses that it neither declares nor finds in ``known`` is refused by name
+    (the parser would list every token it expected instead).
+
+    >>> print(with_prefixes("SELECT * { ?x a foaf:Person }", {"foaf": "http://xmlns.com/foaf/0.1/"}))
+    PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+    SELECT * { ?x a foaf:Person }
+    >>> with_prefixes("SELECT * { ?x a foo:Bar }", {})
+    Traceback (most recent call last):
+    ...
+    dprk_kg.errors.UserError: line 1, column 17: unknown prefix foo: (declare it with PREFIX foo: <...>)
+    """
+    declared: set[str] = set()
+    used: dict[str, int] = {}
+    previous = ""
+    for t in tokens(text):
+        if t.kind == "pname":
+            prefix = t.text.split(":", 1)[0]
+            if previous == "PREFIX":
+                declared.add(prefix)
+            elif prefix != "_":  # _:b is a blank node
+                used.setdefault(prefix, t.start)
+        previous = t.text.upper() if t.kind == "word" else ""
+    missing = [p for p in used if p not in declared]
+    unknown = [p for p in missing if p not in known]
+    if unknown:
+        start = used[unknown[0]]
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        raise UserError(f"line {line}, column {column}: unknown prefix {unknown[0]}: "
+                        f"(declare it with PREFIX {unknown[0]}: <...>)")
+    if not missing:
+        return text
+    # One line for all, so that a parser's "error at LINE:COLUMN" is one line off, no more.
+    return " ".join(f"PREFIX {p}: <{known[p]}>" for p in missing) + "\n" + text
+
+
 def bind_values(text: str, bindings: Mapping[str, Any]) -> str:
     """``text`` with a VALUES block opening each WHERE group that uses ``bindings``.
 

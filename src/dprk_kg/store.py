@@ -177,8 +177,10 @@ class EmbeddedStore(Store):
                 return bool(result)
             return list(result)
 
-        if self.timeout is None:
+        if self.timeout is None and threading.current_thread() is not threading.main_thread():
             return _translate_syntax(evaluate)
+        # In the main thread the query runs in a worker even without a timeout: Ctrl-C then
+        # stops the wait at once, where a long query evaluated here would hold it to the end.
         box: dict[str, Any] = {}
 
         def worker() -> None:
@@ -236,8 +238,9 @@ def _translate_syntax(call: Any) -> Any:
         return call()
     except SyntaxError as e:
         first = str(e).splitlines()[0] if str(e) else "invalid query"
-        if len(first) > 120:
-            first = first[:117] + "..."
+        if len(first) > 120:  # cut between two expected tokens, never inside one
+            cut = first.rfind(", ", 0, 117)
+            first = first[:cut if cut > 40 else 117] + ", ..."
         raise UserError(f"SPARQL syntax error: {first}") from e
 
 

@@ -88,6 +88,8 @@ class Model:
         self._term_subclasses: dict[str, list[str]] = defaultdict(list)
         self._supers: dict[str, set[str]] = {}
         self._classes: dict[str, set[str]] = {}
+        #: The publishers of the sources cited so far (a picture's footer names them).
+        self.cited_publishers: set[str] = set()
 
     @classmethod
     def load(cls, store: Store, *, whole: bool = False) -> Model:
@@ -238,10 +240,12 @@ class Model:
         return None
 
     def citation(self, source: str) -> str:
-        """A source document as one line: publisher, "title", date, URL."""
+        """A source document as one line: publisher, "title", date, URL (a document whose
+        title is unknown goes by its label, unquoted)."""
         parts = [self.name(p) for p in self.iris(source, DCT + "publisher")]
+        self.cited_publishers.update(parts)
         title = self.first(source, DCT + "title")
-        parts.append(f'"{title}"' if title else curie(source))
+        parts.append(f'"{title}"' if title else self.label(source) or curie(source))
         parts += [self.first(source, DCT + "date") or "", self.first(source, P["schema"] + "url") or ""]
         return ", ".join(p for p in parts if p)
 
@@ -494,16 +498,59 @@ def _holders(g: nx.MultiDiGraph, model: Model, post: str, as_of: str, tag: dict)
     side = kind_of(model, post).side
     for holding in holdings:
         facts = describe(model, holding)
+        label, certainty = holder_note(facts, as_of)
         for person in model.iris(holding, ORG + "member"):
             add_node(g, model, person, side=side, **tag)
-            add_edge(g, model, post, person, "^" + DPRK + "post", kind="holder", key=holding,
-                     label=f"held by, {span(facts)}", holding=holding,
+            add_edge(g, model, post, person, "^" + DPRK + "post", kind=f"holder ({certainty})" if certainty else "holder",
+                     key=holding, label=label, holding=holding, certainty=certainty,
                      **{k: facts[k] for k in ("start", "end", "status", "last_attested", "sources") if k in facts})
     if not holdings:
         gap = f"{post}#holder-not-on-record"
         g.add_node(gap, iri="", label=f"no holder on record as of {as_of}", kind=palette.UNKNOWN.name,
                    type_label="not on record", side=side, **tag)
         add_edge(g, model, post, gap, "^" + DPRK + "post", kind="holder", label="held by")
+
+
+#: An open tenure no source has named for longer than this before the date is not drawn as
+#: current: it is "unconfirmed since" its last attestation.
+STALE_YEARS = 3
+
+
+def holder_note(facts: dict, as_of: str) -> tuple[str, str]:
+    """How a holding reads on ``as_of``: "held by, since 2020-01 · last attested 2023-05-01",
+    and its certainty: "" (sourced for the date), "unconfirmed" (open, but no source names
+    the holder in the last :data:`STALE_YEARS` years) or "uncertain" (a start or end known
+    only to the month or year, and the date falls in it: the source cannot say which side).
+
+    >>> holder_note({"start": "2015-01-01", "start_precision": "year"}, "2015-06-01")
+    ('held by, since 2015 (uncertain: the source gives the year only)', 'uncertain')
+    >>> holder_note({"start": "2012-03-01", "last_attested": "2016-05-01"}, "2024-01-01")
+    ('held by, since 2012-03-01 · unconfirmed since 2016-05-01 (last attested)', 'unconfirmed')
+    """
+    since, last = display_date(facts, "start"), str(facts.get("last_attested", ""))
+    parts = [f"held by, since {since}" if since else "held by"]
+    for key in ("start", "end"):
+        precision, value = facts.get(f"{key}_precision", ""), str(facts.get(key, ""))
+        size = {"year": 4, "month": 7}.get(str(precision))
+        if size and value[:size] == as_of[:size]:
+            return f"{parts[0]} (uncertain: the source gives the {precision} only)", "uncertain"
+    if facts.get("end"):
+        parts.append(f"until {display_date(facts, 'end')}")
+        return " · ".join(parts), ""
+    seen = last or str(facts.get("start", ""))
+    if seen and _years_before(seen, as_of) > STALE_YEARS:
+        parts.append(f"unconfirmed since {seen}" + (" (last attested)" if last else " (its start)"))
+        return " · ".join(parts), "unconfirmed"
+    if last:
+        parts.append(f"last attested {last}")
+    return " · ".join(parts), ""
+
+
+def _years_before(date: str, as_of: str) -> float:
+    try:
+        return (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(date[:10])).days / 365.25
+    except ValueError:
+        return 0.0
 
 
 def _authority(g: nx.MultiDiGraph, model: Model, unit: str, posts: list[str]) -> None:
@@ -681,5 +728,13 @@ def build_view(store: Store, view: str = "full", *, unit: str | None = None, per
         unit = resolve(store, unit, [DPRK + "AdministrativeDivision"], what="unit").value
     if person:
         person = resolve(store, person, [P["foaf"] + "Person"], what="person").value
-    model = Model.load(store, whole=view == "full")
-    return VIEW_FUNCTIONS[view](model, ViewOptions(unit, person, as_of))
+    return draw(Model.load(store, whole=view == "full"), view, ViewOptions(unit, person, as_of))
+
+
+def draw(model: Model, view: str, opts: ViewOptions) -> nx.MultiDiGraph:
+    """The graph of ``view`` over ``model``, with what a picture's footer says: the
+    publishers of the sources it cites, and the day it was drawn."""
+    g = VIEW_FUNCTIONS[view](model, opts)
+    g.graph["publishers"] = " | ".join(sorted(model.cited_publishers))
+    g.graph["drawn"] = today()
+    return g

@@ -1,4 +1,7 @@
-// dprk-kg graph viewer: a small, dependency-free canvas viewer for one exported view.
+// dprk-kg graph viewer: a small canvas viewer for one exported view. A view of a few hundred
+// nodes is laid out in layers by dagre (vendored from npm, MIT: assets/vendor/), the party's
+// organs and posts in one box and the state's in another, each label inside its node's box
+// so that none collides; bigger views fall back to a force layout, grouped by kind.
 // Data comes from the JSON block #graph-data; every text reaches the page through
 // textContent or canvas fillText, never as HTML, so a label cannot run as code.
 (function () {
@@ -7,7 +10,10 @@
   const canvas = document.getElementById("canvas");
   const ctx = canvas.getContext("2d");
   const $ = (id) => document.getElementById(id);
-  const HIDDEN_KEYS = new Set(["id", "label", "kind", "iri"]);
+  const HIDDEN_KEYS = new Set(["id", "label", "kind", "iri", "type", "value", "name", "side"]);
+  const KEY_NAMES = { type_label: "type", label_en: "English", label_ko: "Korean", alt_labels: "other names" };
+  // Past this many nodes shown, the layered layout gives way to the force layout.
+  const LAYERED_MAX = 400;
 
   // ---- data -------------------------------------------------------------------------
   const nodes = P.graph.elements.nodes.map((n) => n.data);
@@ -38,8 +44,14 @@
   }
 
   // ---- what is shown: nodes, or groups of nodes by kind and level ---------------------
+  let asOf = P.asOf || "";
+  // A fact that had not begun, or had ended, on the "as of" date is not shown.
+  function outOfDate(d) {
+    if (!asOf) return false;
+    return (d.start && String(d.start) > asOf) || (d.end && String(d.end) < asOf) || false;
+  }
   function representative(n) {
-    if (hiddenKinds.has(n.kind)) return null;
+    if (hiddenKinds.has(n.kind) || outOfDate(n)) return null;
     if (collapsed && !expanded.has(groupOf(n))) return "group:" + groupOf(n);
     return n.id;
   }
@@ -61,7 +73,7 @@
       const a = byId.get(e.source), b = byId.get(e.target);
       if (!a || !b) continue;
       const ra = representative(a), rb = representative(b);
-      if (ra === null || rb === null || ra === rb) continue;
+      if (ra === null || rb === null || ra === rb || outOfDate(e)) continue;
       const key = ra + "\u0000" + rb + "\u0000" + (ra.startsWith("group:") || rb.startsWith("group:") ? "" : e.id);
       if (!seen.has(key)) seen.set(key, { source: ra, target: rb, data: e, count: 0 });
       seen.get(key).count += 1;
@@ -150,6 +162,51 @@
     }
   }
 
+  // ---- the layered layout: dagre, party and state each in a box of its own ------------------
+  let layered = false;
+  const boxes = new Map(); // display id -> {x, y, w, h, lines}  (layered layout only)
+  let clusters = [];
+  let routes = new Map(); // edge index -> points
+  const measure = document.createElement("canvas").getContext("2d");
+  const FONT = "12px 'Noto Sans CJK KR', 'Noto Sans', sans-serif";
+
+  function wrapLabel(text) { // at most 3 lines of about 26 characters, the rest cut with "…"
+    const words = String(text).split(/\s+/), lines = [];
+    let line = "";
+    for (const w of words) {
+      if ((line + " " + w).trim().length > 26 && line) { lines.push(line); line = w; } else line = (line + " " + w).trim();
+    }
+    if (line) lines.push(line);
+    if (lines.length > 3) { lines.length = 3; lines[2] = lines[2].slice(0, 25) + "…"; }
+    return lines.length ? lines : [""];
+  }
+
+  function layoutLayered() {
+    const g = new dagre.graphlib.Graph({ compound: true, multigraph: true });
+    g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 46, edgesep: 12, marginx: 20, marginy: 20 });
+    g.setDefaultEdgeLabel(() => ({}));
+    measure.font = FONT;
+    const sides = new Set();
+    boxes.clear();
+    for (const d of display.nodes) {
+      const lines = wrapLabel(d.label);
+      const w = Math.max(...lines.map((l) => measure.measureText(l).width)) + 16, h = lines.length * 15 + 10;
+      boxes.set(d.id, { w, h, lines, x: 0, y: 0 });
+      g.setNode(d.id, { width: w, height: h });
+      const side = d.node && d.node.side;
+      if (side === "party" || side === "state") {
+        sides.add(side);
+        g.setNode("side:" + side, { label: side === "party" ? "party (de facto)" : "state (de jure)" });
+        g.setParent(d.id, "side:" + side);
+      }
+    }
+    display.edges.forEach((e, i) => g.setEdge(e.source, e.target, {}, "e" + i));
+    dagre.layout(g);
+    for (const [id, b] of boxes) { const n = g.node(id); b.x = n.x; b.y = n.y; pos.set(id, { x: n.x, y: n.y }); }
+    clusters = [...sides].map((s) => ({ side: s, ...g.node("side:" + s) }));
+    routes = new Map(display.edges.map((e, i) => [i, (g.edge(e.source, e.target, "e" + i) || {}).points || []]));
+  }
+
   // ---- drawing ----------------------------------------------------------------------
   function resize() {
     const r = canvas.getBoundingClientRect();
@@ -169,6 +226,59 @@
     ctx.clearRect(0, 0, w, h);
     ctx.translate(w / 2 + view.x, h / 2 + view.y);
     ctx.scale(view.k, view.k);
+    if (layered) drawLayered(); else drawForce();
+    ctx.restore();
+  }
+
+  function lineStyle(e) {
+    const style = P.edgeKinds[e.data.kind] || P.edgeKinds.relation;
+    ctx.strokeStyle = style.color; ctx.fillStyle = style.color;
+    ctx.lineWidth = style.width;
+    ctx.setLineDash(style.style === "dashed" ? [8, 5] : style.style === "dotted" ? [2, 4] : []);
+  }
+
+  function arrowHead(from, to) {
+    const ang = Math.atan2(to.y - from.y, to.x - from.x);
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.moveTo(to.x, to.y);
+    ctx.lineTo(to.x - Math.cos(ang - 0.35) * 9, to.y - Math.sin(ang - 0.35) * 9);
+    ctx.lineTo(to.x - Math.cos(ang + 0.35) * 9, to.y - Math.sin(ang + 0.35) * 9);
+    ctx.fill();
+  }
+
+  function drawLayered() {
+    for (const c of clusters) {
+      ctx.fillStyle = c.side === "party" ? "#fef2f2" : "#eff6ff";
+      ctx.strokeStyle = c.side === "party" ? "#f87171" : "#60a5fa";
+      ctx.lineWidth = 1;
+      ctx.beginPath(); ctx.roundRect(c.x - c.width / 2, c.y - c.height / 2, c.width, c.height, 8); ctx.fill(); ctx.stroke();
+      ctx.fillStyle = "#374151"; ctx.font = "bold " + FONT; ctx.textAlign = "left"; ctx.textBaseline = "top";
+      ctx.fillText(c.label, c.x - c.width / 2 + 6, c.y - c.height / 2 + 3);
+    }
+    display.edges.forEach((e, i) => {
+      const pts = routes.get(i) || [];
+      if (pts.length < 2) return;
+      lineStyle(e);
+      ctx.beginPath(); ctx.moveTo(pts[0].x, pts[0].y);
+      for (const p of pts.slice(1)) ctx.lineTo(p.x, p.y);
+      ctx.stroke();
+      arrowHead(pts[pts.length - 2], pts[pts.length - 1]);
+    });
+    ctx.font = FONT; ctx.textAlign = "center"; ctx.textBaseline = "top";
+    for (const d of display.nodes) {
+      const b = boxes.get(d.id), hot = d.id === selected || matches.has(d.id);
+      ctx.fillStyle = fill(d.kind);
+      ctx.strokeStyle = hot ? "#111827" : "#6b7280"; ctx.lineWidth = hot ? 3 : 1;
+      ctx.setLineDash(d.kind === "not on record" ? [4, 3] : []);
+      ctx.beginPath(); ctx.roundRect(b.x - b.w / 2, b.y - b.h / 2, b.w, b.h, 6); ctx.fill(); ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = "#111827";
+      b.lines.forEach((line, k) => ctx.fillText(line, b.x, b.y - b.h / 2 + 5 + k * 15));
+    }
+  }
+
+  function drawForce() {
     for (const e of display.edges) {
       const a = pos.get(e.source), b = pos.get(e.target);
       const style = P.edgeKinds[e.data.kind] || P.edgeKinds.relation;
@@ -189,6 +299,8 @@
     const showAll = view.k > 0.8 || display.nodes.length < 40;
     ctx.textAlign = "center"; ctx.textBaseline = "top";
     ctx.font = (12 / view.k) + "px 'Noto Sans CJK KR', 'Noto Sans', sans-serif"; // 12 px on screen
+    const taken = []; // label rectangles drawn so far: a label that would overlap one is left out
+    const order = [...display.nodes].sort((a, b) => labelRank(a) - labelRank(b));
     for (const d of display.nodes) {
       const p = pos.get(d.id), r = radius(d);
       ctx.beginPath(); ctx.arc(p.x, p.y, r, 0, 2 * Math.PI);
@@ -196,18 +308,29 @@
       const hot = d.id === selected || matches.has(d.id);
       ctx.lineWidth = hot ? 3 : 1; ctx.strokeStyle = hot ? "#111827" : "#6b7280";
       ctx.setLineDash(d.group ? [3, 2] : []); ctx.stroke(); ctx.setLineDash([]);
-      if (showAll || hot || d.group || hubs.has(d.id)) {
-        const text = d.label.length > 48 ? d.label.slice(0, 46) + "…" : d.label;
-        ctx.fillStyle = "#111827";
-        ctx.fillText(text, p.x, p.y + r + 2);
-      }
     }
-    ctx.restore();
+    for (const d of order) {
+      const p = pos.get(d.id), r = radius(d), hot = d.id === selected || matches.has(d.id);
+      if (!(showAll || hot || d.group || hubs.has(d.id))) continue;
+      const text = d.label.length > 48 ? d.label.slice(0, 46) + "…" : d.label;
+      const w = ctx.measureText(text).width, h = 14 / view.k;
+      const rect = { x0: p.x - w / 2, x1: p.x + w / 2, y0: p.y + r + 2, y1: p.y + r + 2 + h };
+      if (!hot && taken.some((t) => rect.x0 < t.x1 && t.x0 < rect.x1 && rect.y0 < t.y1 && t.y0 < rect.y1)) continue;
+      taken.push(rect);
+      ctx.fillStyle = "#111827";
+      ctx.fillText(text, p.x, rect.y0);
+    }
+  }
+
+  // Which labels win a place first: the selected and found, groups, hubs, then the rest.
+  function labelRank(d) {
+    return d.id === selected || matches.has(d.id) ? 0 : d.group ? 1 : hubs.has(d.id) ? 2 : 3;
   }
 
   function fit() {
     if (!display.nodes.length) return draw();
-    const xs = display.nodes.map((d) => pos.get(d.id).x), ys = display.nodes.map((d) => pos.get(d.id).y);
+    const xs = display.nodes.flatMap((d) => layered ? [boxes.get(d.id).x - boxes.get(d.id).w / 2, boxes.get(d.id).x + boxes.get(d.id).w / 2] : [pos.get(d.id).x]);
+    const ys = display.nodes.flatMap((d) => layered ? [boxes.get(d.id).y - boxes.get(d.id).h / 2, boxes.get(d.id).y + boxes.get(d.id).h / 2] : [pos.get(d.id).y]);
     const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
     const w = canvas.clientWidth || 800, h = canvas.clientHeight || 600;
     view.k = Math.min(2, 0.9 * Math.min(w / (x1 - x0 + 160), h / (y1 - y0 + 80)));
@@ -217,7 +340,11 @@
 
   // Fewer steps for more nodes: each step costs n² / 2 pairs, and the page must stay responsive.
   function stepsFor(n) { return n > 300 ? 80 : Math.round(Math.max(80, Math.min(300, 60000 / Math.max(1, n)))); }
-  function refresh() { computeDisplay(); layout(stepsFor(display.nodes.length)); fit(); }
+  function arrange() {
+    layered = !collapsed && display.nodes.length <= LAYERED_MAX && typeof dagre !== "undefined";
+    if (layered) layoutLayered(); else layout(stepsFor(display.nodes.length));
+  }
+  function refresh() { computeDisplay(); arrange(); fit(); }
 
   // The best-connected nodes keep their labels when zoomed out, as landmarks.
   const degree = new Map();
@@ -232,15 +359,25 @@
     return e;
   }
 
-  function linkOrText(text) { // a source line: URLs become links (http and https only)
+  // A citation as views.py writes it ('Publisher, "Title", 2019-07-22, https://...') shown as
+  // "Publisher, Title, 2019-07-22", the words linking to the URL (http and https only).
+  function citation(text) {
     const li = el("li");
-    for (const part of String(text).split(/(https?:\/\/[^\s,]+)/)) {
-      if (/^https?:\/\//.test(part)) {
-        const a = el("a", part); a.href = part; a.rel = "noopener noreferrer"; a.target = "_blank";
-        li.appendChild(a);
-      } else if (part) li.appendChild(document.createTextNode(part));
-    }
+    const m = String(text).match(/^(.*?)(?:,\s*(https?:\/\/\S+))?$/);
+    const words = m[1].replace(/"([^"]*)"/, "$1");
+    if (m[2]) {
+      const a = el("a", words); a.href = m[2]; a.rel = "noopener noreferrer"; a.target = "_blank";
+      a.title = m[2];
+      li.appendChild(a);
+    } else li.appendChild(document.createTextNode(words));
     return li;
+  }
+
+  // A prefixed name ("dprk:EndUnknown") in words ("end unknown"); other text as it is.
+  function human(value) {
+    const v = String(value);
+    const m = v.match(/^\^?[a-z][a-z0-9]*:([A-Za-z][A-Za-z0-9_]*)$/);
+    return m ? m[1].replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase() : v;
   }
 
   function showInfo(n) {
@@ -250,7 +387,7 @@
     const table = el("table");
     for (const [k, v] of Object.entries(n)) {
       if (HIDDEN_KEYS.has(k) || k === "sources" || v === "" || v === null) continue;
-      const tr = el("tr"); tr.appendChild(el("td", k.replace(/_/g, " "))); tr.appendChild(el("td", v));
+      const tr = el("tr"); tr.appendChild(el("td", KEY_NAMES[k] || k.replace(/_/g, " "))); tr.appendChild(el("td", human(v)));
       table.appendChild(tr);
     }
     if (n.iri) { const tr = el("tr"); tr.appendChild(el("td", "IRI")); tr.appendChild(el("td", n.iri)); table.appendChild(tr); }
@@ -258,7 +395,7 @@
     if (n.sources) {
       info.appendChild(el("h3", "Sources"));
       const ul = el("ul");
-      for (const s of String(n.sources).split(" | ")) ul.appendChild(linkOrText(s));
+      for (const s of String(n.sources).split(" | ")) ul.appendChild(citation(s));
       info.appendChild(ul);
     }
     const rel = edges.filter((e) => e.source === n.id || e.target === n.id);
@@ -267,11 +404,15 @@
       const ul = el("ul");
       for (const e of rel) {
         const out = e.source === n.id, other = byId.get(out ? e.target : e.source);
-        const li = el("li", (out ? "→ " : "← ") + e.label + ": ");
+        const li = el("li", (out ? "→ " : "← ") + human(e.label) + ": ");
         const b = el("button", other.label, "link"); b.type = "button";
         b.addEventListener("click", () => select(other.id));
         li.appendChild(b);
-        if (e.sources) li.appendChild(el("div", "source: " + e.sources, "hint"));
+        if (e.sources) {
+          const cited = el("ul", undefined, "hint");
+          for (const s of String(e.sources).split(" | ")) cited.appendChild(citation(s));
+          li.appendChild(cited);
+        }
         if (e.quote) li.appendChild(el("div", "“" + e.quote + "”", "hint"));
         ul.appendChild(li);
       }
@@ -319,7 +460,7 @@
 
   const kindCounts = new Map();
   for (const n of nodes) kindCounts.set(n.kind, (kindCounts.get(n.kind) || 0) + 1);
-  const boxes = new Map();
+  const checkboxes = new Map();
   for (const kind of [...kindCounts.keys()].sort()) {
     const label = el("label"), box = el("input"), sw = el("span", undefined, "swatch");
     box.type = "checkbox"; box.checked = true; box.value = kind;
@@ -330,9 +471,9 @@
     });
     label.append(box, sw, document.createTextNode(kind + " (" + kindCounts.get(kind) + ")"));
     $("filters").appendChild(label);
-    boxes.set(kind, box);
+    checkboxes.set(kind, box);
   }
-  function syncFilters() { for (const [kind, box] of boxes) box.checked = !hiddenKinds.has(kind); }
+  function syncFilters() { for (const [kind, box] of checkboxes) box.checked = !hiddenKinds.has(kind); }
 
   // ---- pan, zoom, drag, click ---------------------------------------------------------
   function toWorld(ev) {
@@ -343,8 +484,10 @@
     const w = toWorld(ev);
     let best = null, bestD = Infinity;
     for (const d of display.nodes) {
-      const p = pos.get(d.id), dd = Math.hypot(p.x - w.x, p.y - w.y);
-      if (dd <= radius(d) + 4 / view.k && dd < bestD) { best = d; bestD = dd; }
+      const p = pos.get(d.id), dd = Math.hypot(p.x - w.x, p.y - w.y), b = boxes.get(d.id);
+      const inside = layered ? Math.abs(w.x - b.x) <= b.w / 2 && Math.abs(w.y - b.y) <= b.h / 2
+        : dd <= radius(d) + 4 / view.k;
+      if (inside && dd < bestD) { best = d; bestD = dd; }
     }
     return best;
   }
@@ -357,7 +500,8 @@
     if (!drag) return;
     const dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
     if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
-    if (drag.d) { const w = toWorld(ev), p = pos.get(drag.d.id); p.x = w.x; p.y = w.y; }
+    if (drag.d && layered) { view.x = drag.vx + dx; view.y = drag.vy + dy; } // boxes stay in their layers
+    else if (drag.d) { const w = toWorld(ev), p = pos.get(drag.d.id); p.x = w.x; p.y = w.y; }
     else { view.x = drag.vx + dx; view.y = drag.vy + dy; }
     draw();
   });
@@ -382,13 +526,21 @@
     if (ev.key === "Enter") { const f = search(ev.target.value); if (f && f.length) select(f[0].id); }
   });
   $("expand-all").addEventListener("click", () => { collapsed = false; refresh(); });
+  function setAsOf(date) {
+    asOf = date || "";
+    $("as-of").value = asOf;
+    refresh();
+  }
+  $("as-of").value = asOf;
+  $("as-of").addEventListener("change", (ev) => setAsOf(ev.target.value));
+  $("all-dates").addEventListener("click", () => setAsOf(""));
   $("fit").addEventListener("click", fit);
   window.addEventListener("resize", resize);
 
   $("title").textContent = P.title;
   document.title = P.title;
   computeDisplay();
-  layout(stepsFor(display.nodes.length));
+  arrange();
   resize();
   fit();
   // A small, read-only handle for scripts and tests.
@@ -397,5 +549,10 @@
     selected: () => selected,
     search: (q) => (search(q) || []).map((n) => n.id),
     select,
+    setAsOf,
+    layered: () => layered,
+    // Each shown node's box on the drawing (layered layout) and the side it belongs to.
+    boxes: () => Object.fromEntries([...boxes].filter(([id]) => shownById.has(id)).map(([id, b]) =>
+      [id, { x: b.x, y: b.y, w: b.w, h: b.h, side: (byId.get(id) || {}).side || "" }])),
   };
 })();
