@@ -124,7 +124,7 @@ def entity(request: Request) -> Response:
 def overview(request: Request) -> Response:
     date = _date(request, "date")
     return page(request, "dual_power.html", date=date, units=_overview(_store(request), date),
-                stale_years=dualpower.STALE_AFTER_YEARS)
+                stale_years=dualpower.STALE_YEARS)
 
 
 def unit_page(request: Request) -> Response:
@@ -135,7 +135,7 @@ def unit_page(request: Request) -> Response:
     if not rows:
         raise HTTPException(404, f"no unit <{iri}> in the graph")
     return page(request, "unit.html", date=date, row=rows[0], chains=dualpower.chains(store, iri),
-                below=dualpower.below(store, iri), stale_years=dualpower.STALE_AFTER_YEARS)
+                below=dualpower.below(store, iri), stale_years=dualpower.STALE_YEARS)
 
 
 def unit_svg(request: Request) -> Response:

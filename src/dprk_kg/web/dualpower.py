@@ -2,16 +2,16 @@
 
 The rows come from the ``dual-power`` named query (the same answer as ``dprk-kg query
 dual-power``); this module adds what a reader needs to trust them: since when each head
-holds the post, when a source last named them in it, and whether that is too long ago. A
-holder whom no source has named in the post for :data:`STALE_AFTER_YEARS` years before the
-date is shown as "unconfirmed since" that attestation (or, without one, since the start the
-source gave). A unit's page adds the chains of command above it and the diagram that
-``dprk-kg export --view dual-power --unit`` draws.
+holds the post, when a source last named them in it, and whether that is too long ago, by
+the rule the export's pictures follow (:func:`dprk_kg.views.holder_note`: a holder whom no
+source has named in the post for :data:`~dprk_kg.views.STALE_YEARS` years before the date is
+"unconfirmed since" that attestation, or since the start the source gave). A unit's page
+adds the chains of command above it and the diagram that ``dprk-kg export --view dual-power
+--unit`` draws.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -19,14 +19,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from dprk_kg import catalog, namespaces, query
+from dprk_kg import catalog, namespaces, query, views
 from dprk_kg.resolve import display_labels
 from dprk_kg.results import curie, iri_list
 from dprk_kg.store import Store
 from dprk_kg.web.pages import local_path, status_text
 
-STALE_AFTER_YEARS = 3
-DPRK = namespaces.DPRK
+STALE_YEARS = views.STALE_YEARS
 
 
 @dataclass
@@ -41,7 +40,8 @@ class Head:
     status: str = ""
     last_attested: str | None = None
     sources: list[tuple[str, str | None]] = field(default_factory=list)
-    unconfirmed_since: str | None = None
+    note: str = ""  # "held by, since ... · last attested ..." (views.holder_note)
+    certainty: str = ""  # "", "unconfirmed" or "uncertain"
 
     @property
     def holder_href(self) -> str | None:
@@ -50,7 +50,7 @@ class Head:
     @property
     def state(self) -> str:
         """"known", "stale" (unconfirmed for years) or "unknown" (no holder on record)."""
-        return "unknown" if not self.holder else "stale" if self.unconfirmed_since else "known"
+        return "unknown" if not self.holder else "stale" if self.certainty else "known"
 
 
 @dataclass
@@ -71,14 +71,6 @@ class UnitRow:
         return f"/dual-power/{self.slug}" if local_path(self.unit) == f"/id/unit/{self.slug}" else None
 
 
-def _years_before(date: str, years: int) -> str:
-    day = dt.date.fromisoformat(date)
-    try:
-        return day.replace(year=day.year - years).isoformat()
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28).isoformat()
-
-
 def heads(store: Store, date: str, unit: str | None = None) -> list[UnitRow]:
     """The ``dual-power`` rows for ``date`` (all first-level units, or ``unit``), one per unit."""
     given = {"date": date, **({"unit": unit} if unit else {})}
@@ -88,7 +80,6 @@ def heads(store: Store, date: str, unit: str | None = None) -> list[UnitRow]:
     iris = {t.value for r in rows for t in r.values() if isinstance(t, ox.NamedNode)}
     iris |= {i for r in rows for k in ("state_sources", "party_sources") for i in iri_list(r.get(k))}
     names = display_labels(store, iris)
-    stale_before = _years_before(date, STALE_AFTER_YEARS)
     units: dict[str, UnitRow] = {}
     for r in rows:
         u = r["unit"].value
@@ -104,9 +95,8 @@ def heads(store: Store, date: str, unit: str | None = None) -> list[UnitRow]:
                 head.since = r[f"{side}_start"].value if f"{side}_start" in r else None
                 head.status = status_text(r[f"{side}_status"].value) if f"{side}_status" in r else ""
                 head.last_attested = attested.get((head.post, head.holder))
-                confirmed = head.last_attested or head.since
-                if confirmed and confirmed < stale_before:
-                    head.unconfirmed_since = confirmed
+                facts = {k: v for k, v in (("start", head.since), ("last_attested", head.last_attested)) if v}
+                head.note, head.certainty = views.holder_note(facts, date)
                 head.sources = [(names.get(s) or curie(s), local_path(s)) for s in iri_list(r.get(f"{side}_sources"))]
             if not any((h.post, h.holder) == (head.post, head.holder) for h in heads_):
                 heads_.append(head)
