@@ -30,7 +30,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from dprk_kg import catalog, namespaces, query, resources
+from dprk_kg import catalog, namespaces, query, resolve, resources
 from dprk_kg.api import KnowledgeGraph
 from dprk_kg.errors import UserError
 from dprk_kg.store import QueryTimeout, Store, bind
@@ -89,8 +89,6 @@ def home(request: Request) -> Response:
 
 def search_page(request: Request) -> Response:
     """Hits for a name in any spelling, best first (:func:`dprk_kg.resolve.search`)."""
-    from dprk_kg import resolve
-
     text = request.query_params.get("q", "").strip()
     if len(text) > 200:
         raise UserError(f"q is {len(text)} characters long; a name is at most 200")
@@ -103,9 +101,10 @@ def entity(request: Request) -> Response:
     iri = f"{namespaces.KG}{kind}/{slug}"
     as_of = pages.check_date(request.query_params.get("as_of"), "as_of")
     accept = request.headers.get("accept", "")
+    # A browser asks for HTML first; a Linked Data client for Turtle or JSON-LD.
     machine = sparql.negotiate(accept, {"text/html": 1, **sparql.GRAPH_TYPES}) if accept else "text/html"
     store = _store(request)
-    if machine and machine != "text/html" and "text/html" not in accept:
+    if machine not in (None, "text/html"):
         triples = pages.description(store, iri)
         if not triples:
             raise HTTPException(404, f"nothing in the graph is <{iri}>")
