@@ -40,6 +40,8 @@ FACT_GROUPS = [(DPRK + "PostHolding", "Tenures"), (DPRK + "Mandate", "Mandates")
                (DPRK + "Nomination", "Candidacies"), (DPRK + "BallotCast", "Votes"),
                (DPRK + "Claim", "Claims"), (DPRK + "NameUse", "Names over time"),
                (DPRK + "StatusPeriod", "Status over time")]
+#: The order of the groups on a page (then "Other facts").
+GROUP_ORDER = list(dict.fromkeys(name for _, name in FACT_GROUPS))
 #: Properties shown apart (names, types, sources), not in the list of statements.
 SHOWN_APART = {LABEL, ALT, TYPE, SOURCE}
 KG_PATH = "/id/"
@@ -229,9 +231,8 @@ def describe(store: Store, iri: str, as_of: str | None = None) -> Entity:
     names = display_labels(store, mentioned)
     kind_of = kinds(store, [iri, *fact_iris] + [t.value for rows in fact_rows.values() for p, t in rows
                                                  if p in (DPRK + "post", ORG + "organization") and isinstance(t, ox.NamedNode)])
-    source_iris = {r["o"].value for r in out if r["p"].value == SOURCE}
-    source_iris |= {t.value for rows in fact_rows.values() for p, t in rows if p == SOURCE}
-    cited = sources(store, source_iris)
+    own_sources = {r["o"].value for r in out if r["p"].value == SOURCE}
+    cited = sources(store, own_sources | {t.value for rows in fact_rows.values() for p, t in rows if p == SOURCE})
 
     names_list = sorted(((r["o"].value, r["o"].language or "", NAME_SYSTEMS.get((r["o"].language or "").lower(), r["o"].language))
                          for r in out if r["p"].value in (LABEL, ALT) and isinstance(r["o"], ox.Literal)),
@@ -254,10 +255,8 @@ def describe(store: Store, iri: str, as_of: str | None = None) -> Entity:
         iri=iri, label=names.get(iri) or curie(iri), kind=kind.name, side=kind.side,
         types=[value(r["o"], names) for r in out if r["p"].value == TYPE],
         names=names_list, statements=sorted(statements.items()),
-        sources=sorted((cited[s] for s in source_iris if any(r["p"].value == SOURCE and r["o"].value == s for r in out)),
-                       key=lambda s: (s.date or "", s.iri)),
-        facts=dict(sorted(groups.items(), key=lambda g: [n for _, n in FACT_GROUPS].index(g[0])
-                          if g[0] in [n for _, n in FACT_GROUPS] else 99)),
+        sources=sorted((cited[s] for s in own_sources), key=lambda s: (s.date or "", s.iri)),
+        facts=dict(sorted(groups.items(), key=lambda g: GROUP_ORDER.index(g[0]) if g[0] in GROUP_ORDER else 99)),
         incoming=[(value(r["s"], names), names.get(r["p"].value) or curie(r["p"].value))
                   for r in incoming if r["s"].value not in shown],
         as_of=as_of)
