@@ -450,6 +450,8 @@ def serve(
     kg = graph()
     timeout = _options.timeout or web.DEFAULT_TIMEOUT
     kg.store  # built (or rebuilt) here, once, before any worker opens it
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        warn(f"listening on {host}: whoever can reach this machine can read the graph (read-only)")
     print(f"dprk-kg: serving {kg.endpoint or kg.store_dir} at http://{host}:{port}/ (Ctrl-C stops)",
           file=sys.stderr)
     if workers == 1:
