@@ -144,8 +144,9 @@ def unit_svg(request: Request) -> Response:
 
 
 # What every request would otherwise recompute, kept per store handle (a batch added opens a
-# new handle, so a new key) or per state of the query files: reading the twelve query headers
-# costs about 30 ms, the overview's query 80 ms at 100k triples.
+# new handle, a new key, and the old entries are dropped so the old handle can close) or per
+# state of the query files: reading the twelve query headers costs about 30 ms, the
+# overview's query 80 ms at 100k triples.
 
 def _queries() -> dict[str, catalog.NamedQuery]:
     """The named queries, read again only when a query file changes."""
@@ -312,5 +313,6 @@ def create_app(kg: KnowledgeGraph | Store, *, timeout: float = DEFAULT_TIMEOUT, 
                     exception_handlers={UserError: bad_request, QueryTimeout: too_slow,
                                         HTTPException: http_error})
     app.state.reader = Reader(kg, timeout)
+    app.state.reader.on_reopen += [_overview.cache_clear, _unit_picker.cache_clear, _svg_for.cache_clear]
     app.state.limits = sparql.Limits(timeout, row_cap)
     return app

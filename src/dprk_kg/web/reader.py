@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from dprk_kg import build as builder
@@ -34,6 +35,8 @@ class Reader:
         self._store: Store | None = None
         self._stamp: tuple | None = None
         self._checked = 0.0
+        #: Called after a new handle replaces the old one (caches keyed by the old let go of it).
+        self.on_reopen: list[Callable[[], None]] = []
 
     def store(self) -> Store:
         """The store to answer one request from (opened, or reopened if the data changed)."""
@@ -53,7 +56,10 @@ class Reader:
             if self._store is None or stamp != self._stamp:
                 store = builder.open_store(self.kg.store_dir, read_only=True)
                 store.timeout = self.timeout
+                reopened = self._store is not None
                 self._store, self._stamp = store, _stamp(self.kg.store_dir)
+                for forget in self.on_reopen if reopened else ():
+                    forget()
             return self._store
 
     @property

@@ -26,7 +26,8 @@ from starlette.responses import RedirectResponse, Response
 
 from dprk_kg import namespaces, query, results
 from dprk_kg.errors import UserError
-from dprk_kg.store import QueryTimeout, SelectResult
+from dprk_kg.sparqltext import UPDATE_KEYWORDS, keywords
+from dprk_kg.store import QueryTimeout, SelectResult, Store
 
 #: Media types for SELECT and ASK answers, the first the default.
 RESULT_TYPES = {
@@ -121,16 +122,16 @@ async def query_text(request: Request) -> str | None:
                              f"or application/sparql-query, not {kind or 'no content type'}")
 
 
-def run(store, text: str) -> SelectResult | bool | list[ox.Triple]:
-    """Run ``text`` read-only; refusals, syntax errors and timeouts become ProtocolErrors."""
+def run(store: Store, text: str) -> SelectResult | bool | list[ox.Triple]:
+    """Run ``text`` read-only; refusals, syntax errors and timeouts become ProtocolErrors:
+    an update is forbidden here (403), anything else wrong with the query is a 400."""
     try:
-        answer = query.run_sparql(store, text)
+        return query.run_sparql(store, text)
     except QueryTimeout as e:
         raise ProtocolError(503, str(e)) from None
     except UserError as e:
-        status = 403 if str(e).startswith("updates are refused") else 400
-        raise ProtocolError(status, str(e)) from None
-    return answer
+        update = any(word.text.upper() in UPDATE_KEYWORDS for word in keywords(text))
+        raise ProtocolError(403 if update else 400, str(e)) from None
 
 
 def cap(result: SelectResult, limits: Limits) -> tuple[SelectResult, bool]:
