@@ -95,6 +95,10 @@ def test_the_display_label_prefers_english_then_untagged_then_korean():
     assert resolve.display_label(lits) == "Pyongyang"
     assert resolve.display_label(lits + [ox.Literal("Pyongyang City", language="en")]) == "Pyongyang City"
     assert resolve.display_label(lits[:1]) == "평양"
+    import rdflib  # validation's reports name nodes from rdflib graphs by the same rule
+
+    assert resolve.display_label([rdflib.Literal("평양", lang="ko"), rdflib.Literal("Pyongyang"),
+                                  rdflib.Literal("P'yŏngyang", lang="ko-Latn-x-mr")]) == "Pyongyang"
 
 
 def test_query_and_export_read_a_name_the_same_way(built_store, monkeypatch, tmp_path, capsys):

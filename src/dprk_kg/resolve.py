@@ -6,10 +6,10 @@ breves, the DPRK's own spellings, South Korean Revised Romanization and press ha
 Choi, Lee, Park or Pyeongyang, Hangul), a unit's name without "Province" or "City", a slug
 (``south-hamgyong``), a prefixed name (``kg:unit/south-hamgyong``) or a full IRI.
 
-Names are compared by :func:`dprk_kg.names.name_key`, read from the store's name-key cache
-(``<store>/name-keys.sqlite``, filled by ``build`` and kept by ``add``) where it is current:
-a lookup then reads a few rows at any size of graph. Without a current cache (a remote
-server, a store being rebuilt) the names are read from the store once per call.
+Names are compared by :func:`dprk_kg.names.name_key`, read from the embedded store's
+name-key cache (``<store>/name-keys.sqlite``, filled by ``build``, kept by ``add``, and filled
+on first use where missing): a lookup then reads a few rows at any size of graph. A remote
+server's or an in-memory store's names are read from the store, once per call.
 
 The one rule for a node's display label lives here too (:func:`display_label`): English,
 then untagged, then Korean, then any other, the smallest first within one rank.
@@ -32,7 +32,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, Union
+from typing import TYPE_CHECKING, Any, Protocol, Union
 
 import pyoxigraph as ox
 
@@ -50,7 +50,7 @@ RDF_TYPE = PREFIXES["rdf"] + "type"
 #: Words a user may leave off a unit's name ("South Hamgyong" for "South Hamgyong Province").
 UNIT_WORDS = ("Province", "Special City", "City", "County", "District")
 _UNIT_KEYS = sorted((name_key(w) for w in UNIT_WORDS), key=len, reverse=True)
-#: A value meant as an IRI (<...>, scheme://, or prefix:local with a known prefix).
+#: A value meant as an IRI (<...> or scheme://), never looked up as a name.
 _LOOKS_LIKE_IRI = re.compile(r"<|[a-zA-Z][a-zA-Z0-9+.-]*://")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 #: Rank of a label's language for display: English, untagged, Korean, then the rest.
@@ -63,15 +63,18 @@ Graph = Union["KnowledgeGraph", Store]
 
 # -- display labels -----------------------------------------------------------------------
 
-def display_label(labels: Iterable[ox.Literal]) -> str | None:
-    """The label to show for a node among its ``labels``: English, untagged, Korean, other.
+def display_label(labels: Iterable[Any]) -> str | None:
+    """The label to show for a node among its ``labels``: English, untagged, Korean, other,
+    the smallest first within one rank (so that the choice does not depend on the order the
+    store gives). pyoxigraph and rdflib literals alike.
 
     >>> display_label([ox.Literal("김정은", language="ko"), ox.Literal("Kim Jong Un", language="en")])
     'Kim Jong Un'
     >>> display_label([]) is None
     True
     """
-    best = min(((_LANGUAGE_RANK.get(lit.language or "", 3), lit.value) for lit in labels), default=None)
+    best = min(((_LANGUAGE_RANK.get(getattr(lit, "language", None) or "", 3),
+                 lit.value if isinstance(lit, ox.Literal) else str(lit)) for lit in labels), default=None)
     return best[1] if best else None
 
 

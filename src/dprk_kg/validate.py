@@ -910,16 +910,13 @@ def curie(iri: str) -> str:
 
 
 def _node_label(graph: Any, node: Any) -> str | None:
+    """The node's display label, by the rule every command shows labels by (whichever graph,
+    the batch's neighbourhood or the whole store, the report was drawn from)."""
     import rdflib
 
-    # Sorted, so that a node with two English labels is named the same way whichever graph
-    # (the batch's neighbourhood or the whole store) the report was drawn from.
-    labels = sorted(graph.objects(node, rdflib.RDFS.label), key=str)
-    for lang in ("en", None, "ko"):
-        for label in labels:
-            if getattr(label, "language", None) == lang:
-                return str(label)
-    return str(labels[0]) if labels else None
+    from dprk_kg.resolve import display_label
+
+    return display_label(graph.objects(node, rdflib.RDFS.label))
 
 
 def _shacl_problems(report: Any, data: Any, shapes: Any, batch: Batch) -> list[Problem]:
