@@ -432,6 +432,41 @@ def export_command(
 
 
 # ======================================================================================
+# Serve (owner: web engineer): serve
+# ======================================================================================
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; loopback unless you mean to share it.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    row_cap: Annotated[int, typer.Option("--row-cap", min=1, help="Most rows /sparql and the query page send back.")] = 10_000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Processes answering requests (one per core serves most).")] = 1,
+) -> None:
+    """Serve a read-only web explorer and SPARQL endpoint (Ctrl-C stops it); --timeout bounds each query."""
+    import uvicorn  # the web stack loads only here: other commands start without it
+
+    from dprk_kg.web import app as web
+
+    kg = graph()
+    timeout = _options.timeout or web.DEFAULT_TIMEOUT
+    kg.store  # built (or rebuilt) here, once, before any worker opens it
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        warn(f"listening on {host}: whoever can reach this machine can read the graph (read-only)")
+    print(f"dprk-kg: serving {kg.endpoint or kg.store_dir} at http://{host}:{port}/ (Ctrl-C stops)",
+          file=sys.stderr)
+    if workers == 1:
+        uvicorn.run(web.create_app(kg, timeout=timeout, row_cap=row_cap), host=host, port=port, log_level="warning")
+        return
+    import os
+
+    os.environ[web.WORKER_SETTINGS] = json.dumps(
+        {"store": str(kg.store_dir), "endpoint": kg.endpoint, "update_endpoint": _options.update_endpoint,
+         "timeout": timeout, "row_cap": row_cap})
+    uvicorn.run("dprk_kg.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning")
+
+
+# ======================================================================================
 # Entry point
 # ======================================================================================
 

@@ -1,0 +1,147 @@
+"""The dual-power pages: every first-level unit's two heads on a date, and one unit's chains.
+
+The rows come from the ``dual-power`` named query (the same answer as ``dprk-kg query
+dual-power``); this module adds what a reader needs to trust them: since when each head
+holds the post, when a source last named them in it, and whether that is too long ago, by
+the rule the export's pictures follow (:func:`dprk_kg.views.holder_note`: a holder whom no
+source has named in the post for :data:`~dprk_kg.views.STALE_YEARS` years before the date is
+"unconfirmed since" that attestation, or since the start the source gave). A unit's page
+adds the chains of command above it and the diagram that ``dprk-kg export --view dual-power
+--unit`` draws.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from dprk_kg import catalog, namespaces, query, views
+from dprk_kg.resolve import display_labels
+from dprk_kg.results import curie, iri_list
+from dprk_kg.store import Store
+from dprk_kg.web.pages import local_path, status_text
+
+STALE_YEARS = views.STALE_YEARS
+
+
+@dataclass
+class Head:
+    """One side's head of a unit on the date, or the lack of one."""
+
+    post: str | None
+    post_label: str
+    holder: str | None = None
+    holder_label: str = ""
+    since: str | None = None
+    status: str = ""
+    last_attested: str | None = None
+    sources: list[tuple[str, str | None]] = field(default_factory=list)
+    note: str = ""  # "held by, since ... · last attested ..." (views.holder_note)
+    certainty: str = ""  # "", "unconfirmed" or "uncertain"
+
+    @property
+    def holder_href(self) -> str | None:
+        return local_path(self.holder) if self.holder else None
+
+    @property
+    def state(self) -> str:
+        """"known", "stale" (unconfirmed for years) or "unknown" (no holder on record)."""
+        return "unknown" if not self.holder else "stale" if self.certainty else "known"
+
+
+@dataclass
+class UnitRow:
+    unit: str
+    label: str
+    state: list[Head]
+    party: list[Head]
+    de_facto: str = ""
+
+    @property
+    def slug(self) -> str:
+        return self.unit.rsplit("/", 1)[-1]
+
+    @property
+    def href(self) -> str | None:
+        """This unit's dual-power page, for a unit of the graph's own namespace (kg:unit/...)."""
+        return f"/dual-power/{self.slug}" if local_path(self.unit) == f"/id/unit/{self.slug}" else None
+
+
+def heads(store: Store, date: str, unit: str | None = None) -> list[UnitRow]:
+    """The ``dual-power`` rows for ``date`` (all first-level units, or ``unit``), one per unit."""
+    given = {"date": date, **({"unit": unit} if unit else {})}
+    result = query.run_named(store, catalog.get("dual-power"), given)
+    rows = result.rows
+    attested = _last_attested(store, rows)
+    iris = {t.value for r in rows for t in r.values() if isinstance(t, ox.NamedNode)}
+    iris |= {i for r in rows for k in ("state_sources", "party_sources") for i in iri_list(r.get(k))}
+    names = display_labels(store, iris)
+    units: dict[str, UnitRow] = {}
+    for r in rows:
+        u = r["unit"].value
+        row = units.setdefault(u, UnitRow(u, names.get(u) or curie(u), [], []))
+        if "de_facto" in r:
+            row.de_facto = names.get(r["de_facto"].value) or curie(r["de_facto"].value)
+        for side, heads_ in (("state", row.state), ("party", row.party)):
+            post = r.get(f"{side}_post")
+            holder = r.get(f"{side}_holder")
+            head = Head(post.value if post else None, names.get(post.value, curie(post.value)) if post else "no such post on record")
+            if holder is not None:
+                head.holder, head.holder_label = holder.value, names.get(holder.value) or curie(holder.value)
+                head.since = r[f"{side}_start"].value if f"{side}_start" in r else None
+                head.status = status_text(r[f"{side}_status"].value) if f"{side}_status" in r else ""
+                head.last_attested = attested.get((head.post, head.holder))
+                facts = {k: v for k, v in (("start", head.since), ("last_attested", head.last_attested)) if v}
+                head.note, head.certainty = views.holder_note(facts, date)
+                head.sources = [(names.get(s) or curie(s), local_path(s)) for s in iri_list(r.get(f"{side}_sources"))]
+            if not any((h.post, h.holder) == (head.post, head.holder) for h in heads_):
+                heads_.append(head)
+    return sorted(units.values(), key=lambda u: u.label)
+
+
+def _last_attested(store: Store, rows: list[dict]) -> dict[tuple[str, str], str]:
+    """The latest dprk:lastAttested of each (post, holder) pair's holdings."""
+    pairs = {(r[f"{s}_post"], r[f"{s}_holder"]) for r in rows for s in ("state", "party")
+             if f"{s}_post" in r and f"{s}_holder" in r}
+    if not pairs:
+        return {}
+    values = " ".join(f"({p} {h})" for p, h in pairs)
+    found = store.select(namespaces.sparql_prefixes() + f"""
+        SELECT ?post ?holder (MAX(?seen) AS ?last) WHERE {{
+          VALUES (?post ?holder) {{ {values} }}
+          ?holding dprk:post ?post ; org:member ?holder ; dprk:lastAttested ?seen .
+        }} GROUP BY ?post ?holder""").rows
+    return {(r["post"].value, r["holder"].value): r["last"].value for r in found if "last" in r}
+
+
+def below(store: Store, unit: str) -> list[tuple[str, str]]:
+    """The units directly within ``unit`` (its cities and counties), as (label, page path)."""
+    rows = store.select(namespaces.sparql_prefixes() + "SELECT DISTINCT ?u WHERE { ?u dprk:withinDivision ?_unit }",
+                        {"_unit": ox.NamedNode(unit)}).rows
+    names = display_labels(store, {r["u"].value for r in rows})
+    return sorted((names.get(r["u"].value) or curie(r["u"].value), r["u"].value.rsplit("/", 1)[-1]) for r in rows)
+
+
+def chains(store: Store, unit: str) -> list[dict]:
+    """The organs above the unit's own organs on each side (the ``chain-of-command`` query)."""
+    result = query.run_named(store, catalog.get("chain-of-command"), {"unit": unit})
+    names = display_labels(store, {t.value for r in result.rows for t in r.values() if isinstance(t, ox.NamedNode)})
+    return [{"side": r["side"].value, "depth": int(r["depth"].value),
+             "organ": names.get(r["organ"].value) or curie(r["organ"].value), "href": local_path(r["organ"].value)}
+            for r in result.rows if "organ" in r and "side" in r and "depth" in r]
+
+
+def diagram(store: Store, unit: str, date: str) -> bytes:
+    """The SVG the export command draws for this unit on ``date`` (needs Graphviz)."""
+    from dprk_kg import export
+
+    folder = Path(tempfile.mkdtemp(prefix="dprk-kg-serve-"))
+    try:
+        path = export.export_store(store, "svg", folder / "unit.svg", view="dual-power", unit=unit, as_of=date)
+        return path.read_bytes()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
