@@ -11,12 +11,10 @@ from dprk_kg import namespaces
 from dprk_kg.errors import UserError
 from dprk_kg.names import (NAME_PREDICATES, NameIndex, likely_duplicates, name_key, named_nodes,
                            of_types, read_judgements)
-from dprk_kg.parse import Batch
+from dprk_kg.parse import Batch, literal_problem
 from dprk_kg.store import Store
-from dprk_kg.validation.neighbourhood import Overlay
 from dprk_kg.validation.report import Problem, curie
-from dprk_kg.validation.shapes import Shapes
-from dprk_kg.validation.terms import values
+from dprk_kg.validation.terms import rdflib_term, skolem, values
 
 RDF_TYPE = namespaces.PREFIXES["rdf"] + "type"
 SUBCLASS = namespaces.PREFIXES["rdfs"] + "subClassOf"
@@ -97,8 +95,26 @@ def unknown_terms(batch: Batch, known: set[str], ontology: list[ox.Triple]) -> l
     return out
 
 
+def ill_formed(batch: Batch) -> list[Problem]:
+    """Typed literals whose form their datatype does not allow ("2024-02-30"^^xsd:date): a
+    violation each, unless a shape's sh:datatype reports it (see :func:`merge_hints`)."""
+    out = []
+    for t in batch.triples:
+        problem = literal_problem(t.object) if isinstance(t.object, ox.Literal) else None
+        if problem is not None:
+            place = batch.where(t.subject)
+            out.append(Problem(
+                "violation", curie(t.subject.value) if isinstance(t.subject, ox.NamedNode)
+                else "a blank node", None, f"{problem} (on {curie(t.predicate.value)})",
+                path=curie(t.predicate.value), value=rdflib_term(t.object).n3(),
+                rule="ill-formed-literal", file=place[0] if place else None,
+                line=place[1] if place else None))
+    return out
+
+
 def merge_hints(problems: list[Problem]) -> list[Problem]:
-    """One report per unknown term: where a shape caught it too, its hint joins that report."""
+    """One report per unknown term or ill-formed literal: where a shape caught it too, the
+    unknown term's hint joins that report, and the ill-formed literal is that report."""
     unknown = {(p.node, p.term): p for p in problems if p.rule == "unknown-term"}
     merged = set()
     for p in problems:
@@ -106,49 +122,29 @@ def merge_hints(problems: list[Problem]) -> list[Problem]:
         if u is not None and p.rule != "unknown-term":
             p.hint = p.hint or u.hint
             merged.add((u.node, u.term))
-    return [p for p in problems if p.rule != "unknown-term" or (p.node, p.term) not in merged]
+    datatype = {(p.node, p.path, p.value) for p in problems
+                if p.component == "DatatypeConstraintComponent"}
+    return [p for p in problems if (p.rule != "unknown-term" or (p.node, p.term) not in merged)
+            and (p.rule != "ill-formed-literal" or (p.node, p.path, p.value) not in datatype)]
 
 
-def uncovered(batch: Batch, shapes: Shapes, ontology: list[ox.Triple], union: Overlay
-              ) -> list[Problem]:
-    """No shape applies to any node of the batch: an error. To some nodes: a warning each.
+def uncovered(batch: Batch, targeted: set, checked: set) -> list[Problem]:
+    """Nothing the batch can affect is a focus node of any shape: an error. A subject of the
+    batch that is none: a warning each.
 
-    A node's types and properties in the graph count too: a batch adding a label to an
-    existing person is checked by the person's shape.
+    ``targeted``: the focus nodes of the batch's neighbourhood (blank nodes as skolem IRIs),
+    so a node's types and properties in the graph count too: a batch adding a label to an
+    existing person is checked by the person's shape. ``checked``: those the batch affects.
     """
-    parents: dict[str, set[str]] = {}
-    for t in ontology:
-        if t.predicate.value == SUBCLASS and isinstance(t.object, ox.NamedNode):
-            parents.setdefault(t.subject.value, set()).add(t.object.value)
-
-    def classes(c: str) -> set[str]:
-        out, todo = set(), [c]
-        while todo:
-            x = todo.pop()
-            if x not in out:
-                out.add(x)
-                todo.extend(parents.get(x, ()))
-        return out
-
-    covered: set = set()
     subjects = {t.subject for t in batch.triples}
-    for t in union.edges(subjects, None, shapes.target_objects_of):
-        p = t.predicate.value
-        if p == RDF_TYPE and isinstance(t.object, ox.NamedNode) and \
-                classes(t.object.value) & shapes.target_classes:
-            covered.add(t.subject)
-        if p in shapes.target_subjects_of:
-            covered.add(t.subject)
-        if p in shapes.target_objects_of:
-            covered.add(t.object)
-        if isinstance(t.subject, ox.NamedNode) and t.subject.value in shapes.target_nodes:
-            covered.add(t.subject)
-    if subjects and not covered & subjects:
+    if batch.triples and not checked:
         raise UserError("no SHACL shape applies to any node of the batch, so nothing could be "
                         "checked: give each node its rdf:type from the ontology",
                         file=batch.files[0] if batch.files else None)
     out = []
-    for node in sorted(subjects - covered, key=str):
+    for node in sorted(subjects, key=str):
+        if skolem(node) in targeted:
+            continue
         place = batch.where(node)
         out.append(Problem("warning", curie(node.value) if isinstance(node, ox.NamedNode)
                            else "a blank node", None,
@@ -156,7 +152,6 @@ def uncovered(batch: Batch, shapes: Shapes, ontology: list[ox.Triple], union: Ov
                            rule="unchecked-node", file=place[0] if place else None,
                            line=place[1] if place else None))
     return out
-
 
 
 def duplicates(store: Store, batch: Batch, judgements: Path | None,
