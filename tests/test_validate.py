@@ -362,3 +362,20 @@ def test_batches_touching_stored_blank_nodes_get_the_full_verdict(lines):
     violations = {p.node for p in incremental.problems if p.severity == "violation"
                   and p.rule not in SHACL_ONLY}
     assert bool(violations) == (not full.conforms)
+
+
+def test_an_ill_formed_literal_is_a_violation_once_with_its_file_and_line():
+    """Read as written (not refused by the reader): where a shape asks for the datatype it is
+    that shape's sh:datatype violation; elsewhere a violation of its own."""
+    report = check(PREFIXES + """
+f:holding\\/x a dprk:PostHolding ;
+    org:member f:person\\/ri-il-hwan ; dprk:post f:post\\/nh-chief-secretary ;
+    dprk:startDate "2024-02-30"^^xsd:date ; dprk:tenureStatus dprk:Current ;
+    dcterms:source f:source\\/kcna-2024 .
+f:person\\/ri-il-hwan dcterms:date "2024-13-01"^^xsd:date .
+""")
+    assert report.exit_code == 1
+    dated = [p for p in report.problems if "2024-02-30" in (p.value or "")]
+    assert [p.component for p in dated] == ["DatatypeConstraintComponent"]
+    [own] = [p for p in report.problems if p.rule == "ill-formed-literal"]
+    assert "is not a valid xsd:date" in own.message and (own.file, own.line) == ("new.ttl", 13)

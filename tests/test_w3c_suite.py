@@ -149,6 +149,20 @@ def test_case(path: str, case: w3c_suite.Case, based, built_store: Path,
         assert not passed, f"{case.name} now passes through the {path} path: take it off KNOWN"
 
 
+def test_the_console_script_gives_the_same_report(based, built_store: Path) -> None:
+    """One case through a real ``dprk-kg`` process, as typed in a shell."""
+    import subprocess
+    import sys
+
+    [case] = [c for c in CASES if c.name == "core/node/class-001"]
+    script = Path(sys.executable).with_name("dprk-kg")
+    done = subprocess.run([str(script), "--store", str(built_store), "validate",
+                           str(based(case)), "--shapes", str(case.shapes), "--format", "turtle"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert w3c_suite.matches(case, w3c_suite.parse(data=done.stdout))
+
+
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_pyshacl_count_is_the_yardstick(case: w3c_suite.Case) -> None:
     import pyshacl

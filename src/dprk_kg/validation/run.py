@@ -80,8 +80,10 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
 
 def focus_nodes(shapes: Shapes, select: Any) -> set:
     """Every node a shape targets in the graph ``select`` answers over."""
-    return {r["this"] for pattern in shapes.targets
-            for r in select(f"SELECT DISTINCT ?this WHERE {{ {pattern} }}", None)}
+    if not shapes.targets:
+        return set()
+    union = " UNION ".join(f"{{ {pattern} }}" for pattern in shapes.targets)
+    return {r["this"] for r in select(f"SELECT DISTINCT ?this WHERE {{ {union} }}", None)}
 
 
 def validate(kg: Any, paths: Iterable[Path], *, fmt: str | None = None,
