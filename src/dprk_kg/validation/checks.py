@@ -1,4 +1,4 @@
-"""The checks beyond SHACL: unknown terms, nodes no shape applies to, likely duplicates."""
+"""The checks beyond SHACL: unknown terms, ill-formed literals, unchecked nodes, likely duplicates."""
 
 from __future__ import annotations
 

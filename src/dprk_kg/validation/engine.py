@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -70,22 +69,26 @@ def pyshacl_rest(shapes: Shapes, data: Any, keep: set | None) -> Any:
         raise UserError(f"the shapes could not be evaluated: {text}".strip())
     if keep is not None:
         sh = rdflib.Namespace(SH)
-        for summary, result in list(report.subject_objects(sh.result)):
-            if skolem(ox_node(report.value(result, sh.focusNode))) not in keep:
+        results = [(summary, result, skolem(ox_node(report.value(result, sh.focusNode))))
+                   for summary, result in report.subject_objects(sh.result)]
+        # pyshacl read the literals as written; ``keep`` holds them as the store does.
+        forms = canonical(f for _, _, f in results if isinstance(f, ox.Literal))
+        for summary, result, focus in results:
+            if forms.get(focus, focus) not in keep:
                 report.remove((summary, sh.result, result))
     return report
 
 
-def finish(report: Any, written: Iterable[ox.Literal] = ()) -> Any:
+def finish(report: Any, forms: dict[ox.Literal, ox.Literal]) -> Any:
     """``report`` with only what its results reach, and its verdict: conforms when it has no
     result at all (of any severity), as SHACL defines it.
 
     A literal the store answered in its canonical form (``"4"^^xsd:decimal``) is shown as
-    it was ``written`` (``"4.0"^^xsd:decimal``), where that is known.
+    it was written (``"4.0"^^xsd:decimal``) where ``forms`` (written: canonical) knows it.
     """
     import rdflib
 
-    originals = {rdflib_term(c): rdflib_term(w) for w, c in canonical(written).items() if c != w}
+    originals = {rdflib_term(c): rdflib_term(w) for w, c in forms.items() if c != w}
 
     sh = rdflib.Namespace(SH)
     [summary] = report.subjects(rdflib.RDF.type, sh.ValidationReport)

@@ -58,9 +58,9 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     select = selector(mini)
     targeted = focus_nodes(shapes, select)
     # Literal focus nodes: those sh:targetNode names, and objects of changed triples.
-    written = [t.object for t in changed if isinstance(t.object, ox.Literal)]
-    literals = set(canonical(written + list(shapes.literal_targets)).values())
-    keep = {skolem(n) for n in focus} | (targeted & literals)
+    forms = canonical([t.object for t in changed if isinstance(t.object, ox.Literal)]
+                      + list(shapes.literal_targets))
+    keep = {skolem(n) for n in focus} | (targeted & set(forms.values()))
 
     problems = unknown_terms(batch, vocabulary | shapes.terms, ontology) + ill_formed(batch)
     problems += uncovered(batch, targeted, keep & targeted)
@@ -68,7 +68,7 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     report_graph = pyshacl_rest(shapes, lambda: ontology + triples, keep)
     run_core(shapes, select, keep, report_graph, batch.triples)
     run_sparql(shapes, select, keep, report_graph)
-    report_graph = finish(report_graph, written + list(shapes.literal_targets))
+    report_graph = finish(report_graph, forms)
     problems += shacl_problems(report_graph, label_graph(select, report_graph),
                                shapes.graph, batch)
     problems = merge_hints(problems)
@@ -122,7 +122,7 @@ def validate_store(store: Store, *, shapes: Shapes | None = None, reference: boo
     select = selector(store)
     run_core(shapes, select, None, report_graph, [])
     run_sparql(shapes, select, None, report_graph)
-    report_graph = finish(report_graph, shapes.literal_targets)
+    report_graph = finish(report_graph, canonical(shapes.literal_targets))
     problems = shacl_problems(report_graph, label_graph(select, report_graph, store),
                               shapes.graph, Batch())
     return Report(problems, -1, -1, False, report_graph)
