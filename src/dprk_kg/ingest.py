@@ -40,9 +40,8 @@ from dprk_kg import namespaces
 from dprk_kg.errors import UserError
 from dprk_kg.parse import Batch, expand_iri, read_files
 from dprk_kg.store import EmbeddedStore, Store
-from dprk_kg.names import NameIndex, judgements_file
-from dprk_kg.validate import (Report, Shapes, load_shapes, name_index_for, refresh_name_index,
-                              validate_batch)
+from dprk_kg.names import NameIndex, judgements_file, name_index_for, refresh_name_index
+from dprk_kg.validation import Report, Shapes, load_shapes, validate_batch
 
 XSD = namespaces.PREFIXES["xsd"]
 DCTERMS = namespaces.PREFIXES["dcterms"]
@@ -135,12 +134,13 @@ def add(kg: Any, paths: Iterable[Path], *, source: str | None = None, fmt: str |
         with builder.write_lock(store_dir):
             return _commit_add(kg.store, store_dir, batch, paths, source, rules)
     with writable(store_dir) as store:
-        names = name_index_for(store_dir, store)
+        names = name_index_for(store_dir, builder.index_stamp(store_dir))
         outcome = _commit_add(store, store_dir, batch, paths, source, rules, names)
         if outcome.batch is not None:
             builder.record_inputs(store_dir)
             if names is not None:  # keep the cache valid rather than rebuild it next time
-                refresh_name_index(store_dir, store, names, {t.subject for t in batch.triples})
+                refresh_name_index(names, store, builder.index_stamp(store_dir),
+                                   {t.subject for t in batch.triples})
         return outcome
 
 

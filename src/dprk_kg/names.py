@@ -45,6 +45,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from dprk_kg import namespaces
+from dprk_kg.store import Store
 
 OWL = namespaces.PREFIXES["owl"]
 NAME_PREDICATES = tuple(namespaces.PREFIXES[p] + local for p, local in (
@@ -310,3 +311,87 @@ def stamp_of(manifest: Path) -> str:
         return ""
     # The resolved path: the same store named by a relative and an absolute path is one store.
     return hashlib.sha256(str(manifest.resolve()).encode() + contents.encode()).hexdigest()
+
+
+# -- the name-key cache's lifecycle, and the search without it --------------------------------
+
+def name_index_for(store_dir: Path, stamp: str | None) -> NameIndex | None:
+    """The cached name keys of the embedded store in ``store_dir``, if they match ``stamp``
+    (the store's :func:`dprk_kg.build.index_stamp`; None: no built store).
+
+    A stale or missing cache is not rebuilt here: that costs seconds at a million triples
+    (every name's key), while the duplicate check answers from the store without it in a
+    fraction of that (:func:`named_nodes`). :func:`fill_name_index` builds it.
+    """
+    return None if stamp is None else NameIndex.current(Path(store_dir), stamp)
+
+
+def fill_name_index(store_dir: Path, store: Store, stamp: str | None) -> NameIndex | None:
+    """Build the name-key cache of a freshly built store (for the build, or later), so that
+    each validation's duplicate check is a lookup."""
+    return None if stamp is None else NameIndex.load(Path(store_dir), stamp,
+                                                     lambda: named_nodes(store))
+
+
+def refresh_name_index(names: NameIndex, store: Store, stamp: str | None,
+                       subjects: Iterable[ox.NamedNode]) -> None:
+    """After an add: the new nodes' names join the cache, stamped with the new manifest."""
+    if stamp is None:
+        return
+    names.stamp = stamp
+    names.extend(named_nodes(store, subjects=subjects))
+
+
+def named_nodes(store: Store, names: Iterable[str] | None = None,
+                subjects: Iterable[ox.NamedNode] | None = None) -> list[tuple[str, str]]:
+    """(IRI, name) of the named nodes of ``store``: all, ``subjects``, or those whose names
+    could match ``names`` (a regular expression per name key, or the same text).
+
+    The names are read straight from the store's index where it is embedded (a scan of the
+    name predicates, where a SPARQL join takes several times as long).
+    """
+    if subjects is not None:
+        return list(dict.fromkeys(_names(store, [s for s in subjects
+                                                 if isinstance(s, ox.NamedNode)])))
+    if names is None:
+        return list(dict.fromkeys(_names(store, None)))
+    # A regular expression per key picks the candidates cheaply; keys are compared later.
+    names = set(names)
+    keys = {k for k in map(name_key, names) if k}
+    pattern = re.compile("|".join(sorted(map(name_pattern, keys))) or "^$")
+    return list(dict.fromkeys((s, n) for s, n in _names(store, None)
+                              if n in names or pattern.match(bare(n))))
+
+
+def of_types(store: Store, iris: set[str], types: set[str]) -> set[str]:
+    """Those of ``iris`` that are of one of ``types`` (as stated, not inferred)."""
+    found: set[str] = set()
+    nodes = sorted(iris)
+    wanted = _values(ox.NamedNode(t) for t in sorted(types))
+    for i in range(0, len(nodes), 500):
+        chunk = _values(ox.NamedNode(n) for n in nodes[i:i + 500])
+        found |= {r["s"].value for r in store.select(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {chunk} }} VALUES ?type {{ {wanted} }} "
+            f"?s a ?type }}").rows}
+    return found
+
+
+def _names(store: Store, subjects: list[ox.NamedNode] | None) -> list[tuple[str, str]]:
+    """(IRI, name) of every named IRI in ``store``, or of ``subjects``."""
+    native = getattr(store, "native", None)
+    if subjects is not None or native is None:
+        if subjects == []:
+            return []
+        preds = " ".join(f"<{p}>" for p in NAME_PREDICATES)
+        where = "" if subjects is None else f"VALUES ?s {{ {_values(subjects)} }} "
+        return [(r["s"].value, r["name"].value) for r in store.select(
+            f"SELECT DISTINCT ?s ?name WHERE {{ {where}VALUES ?p {{ {preds} }} ?s ?p ?name "
+            f"FILTER(isIRI(?s)) }}").rows]
+    return [(q.subject.value, q.object.value) for p in NAME_PREDICATES
+            for q in native.quads_for_pattern(None, ox.NamedNode(p), None)
+            if isinstance(q.subject, ox.NamedNode) and q.graph_name != ox.DefaultGraph()]
+
+
+
+def _values(nodes: Iterable[ox.NamedNode]) -> str:
+    return " ".join(str(n) for n in nodes)
