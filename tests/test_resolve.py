@@ -7,7 +7,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from dprk_kg import cli, resolve
+from dprk_kg import cli, labels, resolve
 from dprk_kg.build import open_store
 from dprk_kg.errors import UserError
 from dprk_kg.namespaces import DPRK, KG, PREFIXES
@@ -92,12 +92,12 @@ def test_the_cache_and_a_scan_of_the_store_find_the_same(store):
 
 def test_the_display_label_prefers_english_then_untagged_then_korean():
     lits = [ox.Literal("평양", language="ko"), ox.Literal("Pyongyang"), ox.Literal("P'yŏngyang", language="ko-Latn-x-mr")]
-    assert resolve.display_label(lits) == "Pyongyang"
-    assert resolve.display_label(lits + [ox.Literal("Pyongyang City", language="en")]) == "Pyongyang City"
-    assert resolve.display_label(lits[:1]) == "평양"
+    assert labels.display_label(lits) == "Pyongyang"
+    assert labels.display_label(lits + [ox.Literal("Pyongyang City", language="en")]) == "Pyongyang City"
+    assert labels.display_label(lits[:1]) == "평양"
     import rdflib  # validation's reports name nodes from rdflib graphs by the same rule
 
-    assert resolve.display_label([rdflib.Literal("평양", lang="ko"), rdflib.Literal("Pyongyang"),
+    assert labels.display_label([rdflib.Literal("평양", lang="ko"), rdflib.Literal("Pyongyang"),
                                   rdflib.Literal("P'yŏngyang", lang="ko-Latn-x-mr")]) == "Pyongyang"
 
 

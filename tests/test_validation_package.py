@@ -16,10 +16,25 @@ import dprk_kg
 PACKAGE = Path(dprk_kg.__file__).parent
 
 
+def _type_only(tree: ast.AST) -> set[ast.AST]:
+    """The nodes inside ``if TYPE_CHECKING:`` blocks: imports for annotations only, which
+    never run, so they order nothing (a lower module may name the API's class in a type)."""
+    inside: set[ast.AST] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            for child in node.body:
+                inside.update(ast.walk(child))
+    return inside
+
+
 def imports(path: Path) -> set[str]:
-    """The dprk_kg modules ``path`` imports, anywhere in the file."""
+    """The dprk_kg modules ``path`` imports, anywhere in the file but in type-only blocks."""
     found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    tree = ast.parse(path.read_text())
+    skipped = _type_only(tree)
+    for node in ast.walk(tree):
+        if node in skipped:
+            continue
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("dprk_kg"):
             found.add(node.module)
             found.update(f"{node.module}.{a.name}" for a in node.names)

@@ -11,8 +11,7 @@ name-key cache (``<store>/name-keys.sqlite``, filled by ``build``, kept by ``add
 on first use where missing): a lookup then reads a few rows at any size of graph. A remote
 server's or an in-memory store's names are read from the store, once per call.
 
-The one rule for a node's display label lives here too (:func:`display_label`): English,
-then untagged, then Korean, then any other, the smallest first within one rank.
+Which of a node's labels to show is :mod:`dprk_kg.labels`' one rule.
 
 >>> from dprk_kg.store import Store
 >>> store = Store.memory()
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Union
 import pyoxigraph as ox
 
 from dprk_kg.errors import UserError
+from dprk_kg.labels import display_labels
 from dprk_kg.names import NAME_PREDICATES, NameIndex, name_key, stamp_of
 from dprk_kg.namespaces import KG, PREFIXES
 from dprk_kg.results import curie
@@ -53,41 +53,10 @@ _UNIT_KEYS = sorted((name_key(w) for w in UNIT_WORDS), key=len, reverse=True)
 #: A value meant as an IRI (<...> or scheme://), never looked up as a name.
 _LOOKS_LIKE_IRI = re.compile(r"<|[a-zA-Z][a-zA-Z0-9+.-]*://")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-#: Rank of a label's language for display: English, untagged, Korean, then the rest.
-_LANGUAGE_RANK = {"en": 0, "": 1, "ko": 2}
 #: Below this fuzzy score (0-100, rapidfuzz's ratio of the name keys) a name is no suggestion.
 FUZZY_CUTOFF = 72.0
 
 Graph = Union["KnowledgeGraph", Store]
-
-
-# -- display labels -----------------------------------------------------------------------
-
-def display_label(labels: Iterable[Any]) -> str | None:
-    """The label to show for a node among its ``labels``: English, untagged, Korean, other,
-    the smallest first within one rank (so that the choice does not depend on the order the
-    store gives). pyoxigraph and rdflib literals alike.
-
-    >>> display_label([ox.Literal("김정은", language="ko"), ox.Literal("Kim Jong Un", language="en")])
-    'Kim Jong Un'
-    >>> display_label([]) is None
-    True
-    """
-    best = min(((_LANGUAGE_RANK.get(getattr(lit, "language", None) or "", 3),
-                 lit.value if isinstance(lit, ox.Literal) else str(lit)) for lit in labels), default=None)
-    return best[1] if best else None
-
-
-def display_labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
-    """The display label (:func:`display_label`) of each of ``iris`` that has an rdfs:label."""
-    wanted = sorted(set(iris))
-    found: dict[str, list[ox.Literal]] = {}
-    for start in range(0, len(wanted), 400):
-        values = " ".join(f"<{i}>" for i in wanted[start:start + 400])
-        for row in store.select(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x <{RDFS_LABEL}> ?l }}").rows:
-            if isinstance(row["l"], ox.Literal):
-                found.setdefault(row["x"].value, []).append(row["l"])
-    return {iri: label for iri, lits in found.items() if (label := display_label(lits)) is not None}
 
 
 def kind_of(iri: str) -> str:

@@ -137,7 +137,7 @@ def cell(term: Term | None, names: dict[str, str]) -> str:
 
 def _names(result: SelectResult, store: Store | None) -> dict[str, str]:
     """The display labels of every IRI in ``result``, alone or gathered in a list cell."""
-    from dprk_kg.resolve import display_labels  # imports this module: read here
+    from dprk_kg.labels import display_labels
 
     iris = {t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)}
     iris |= {i for row in result.rows for t in row.values() for i in iri_list(t)}

@@ -106,7 +106,7 @@ def _node_label(graph: Any, node: Any) -> str | None:
     the batch's neighbourhood or the whole store, the report was drawn from)."""
     import rdflib
 
-    from dprk_kg.resolve import display_label
+    from dprk_kg.labels import display_label
 
     return display_label(graph.objects(node, rdflib.RDFS.label))
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dprk_kg import catalog, namespaces, query, views
-from dprk_kg.resolve import display_labels
+from dprk_kg.labels import display_labels
 from dprk_kg.results import curie, iri_list
 from dprk_kg.store import Store
 from dprk_kg.web.pages import local_path, status_text

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from dprk_kg import catalog, namespaces, query
-from dprk_kg.resolve import display_labels
+from dprk_kg.labels import display_labels
 from dprk_kg.results import cell, curie, iri_list, term_json
 from dprk_kg.store import SelectResult, Store, Term
 from dprk_kg.web.pages import href_for

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from dprk_kg import namespaces, palette
 from dprk_kg.errors import UserError
-from dprk_kg.resolve import display_labels
+from dprk_kg.labels import display_labels
 from dprk_kg.results import curie
 from dprk_kg.store import Store, Term
 
