@@ -358,8 +358,38 @@ class RemoteStore(Store):
 
 
 def _parse_results(body: bytes) -> Any:
+    body = _typed_literals_as_literals(body)
     try:
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
     except (SyntaxError, ValueError) as e:
         raise UserError(f"the server sent unreadable SPARQL JSON results: {e}") from e
 
+
+
+def _typed_literals_as_literals(body: bytes) -> bytes:
+    """``body`` with the term type ``typed-literal`` read as ``literal``.
+
+    Virtuoso (7.2, Debian's) still writes the term type of the 2006 draft of the JSON results
+    format for a literal with a datatype; the Recommendation says ``literal`` with a
+    ``datatype`` key, and pyoxigraph's parser accepts only that. The body is rewritten only
+    when the old type occurs in it.
+
+    >>> old = b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "typed-literal", '
+    >>> old += b'"datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "1"}}]}}'
+    >>> _parse_results(old).__next__()["n"].value
+    '1'
+    """
+    if b"typed-literal" not in body:
+        return body
+    import json
+
+    def fix(term: Any) -> Any:
+        if isinstance(term, dict) and term.get("type") == "typed-literal":
+            term = {**term, "type": "literal"}
+        return term
+
+    parsed = json.loads(body)
+    for row in parsed.get("results", {}).get("bindings", []):
+        for name, term in row.items():
+            row[name] = fix(term)
+    return json.dumps(parsed).encode()
