@@ -434,3 +434,15 @@ def test_candidate_preselection_membership_as_of_a_date(date, members, status):
     assert {r["agent"] for r in rows if r["row_kind"] == "member"} == members
     assert {r["agent"] for r in rows if r["row_kind"] == "preselects"} == {"http://example.org/fh"}
     assert {r["front_status"] for r in rows} == {status}
+
+
+def test_stats_count_a_fact_stated_in_two_graphs_once(kg):
+    triple = list(ox.parse("<http://example.org/x> <http://example.org/p> \"1\" .", format=ox.RdfFormat.N_TRIPLES))
+    memory = Store.memory()
+    memory.replace_graphs({BASE_GRAPH + "twice-a": triple, BASE_GRAPH + "twice-b": triple})
+    shipped = kg.store
+    try:
+        kg._store = memory
+        assert kg.stats()["triples"] == 1 and sum(kg.stats()["graphs"].values()) == 2
+    finally:
+        kg._store = shipped
