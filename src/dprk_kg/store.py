@@ -367,19 +367,22 @@ def _parse_results(body: bytes) -> Any:
 
 
 def _typed_literals_as_literals(body: bytes) -> bytes:
-    """``body`` with the term type ``typed-literal`` read as ``literal``.
+    """``body`` with Virtuoso's older forms read as the SPARQL 1.1 JSON results format.
 
-    Virtuoso (7.2, Debian's) still writes the term type of the 2006 draft of the JSON results
-    format for a literal with a datatype; the Recommendation says ``literal`` with a
-    ``datatype`` key, and pyoxigraph's parser accepts only that. The body is rewritten only
-    when the old type occurs in it.
+    Virtuoso (7.2, Debian's) still writes the term type of the 2006 draft of the format,
+    ``typed-literal``, for a literal with a datatype (the Recommendation says ``literal`` with
+    a ``datatype`` key, and pyoxigraph's parser accepts only that); and, depending on its
+    configuration, it may answer an ASK as a one-column table ``__ASK_RETVAL`` (no row or
+    ``0`` for false). The body is rewritten only when one of these occurs in it.
 
     >>> old = b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "typed-literal", '
     >>> old += b'"datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "1"}}]}}'
     >>> _parse_results(old).__next__()["n"].value
     '1'
+    >>> bool(_parse_results(b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": []}}'))
+    False
     """
-    if b"typed-literal" not in body:
+    if b"typed-literal" not in body and b"__ASK_RETVAL" not in body:
         return body
     import json
 
@@ -389,6 +392,10 @@ def _typed_literals_as_literals(body: bytes) -> bytes:
         return term
 
     parsed = json.loads(body)
+    if parsed.get("head", {}).get("vars") == ["__ASK_RETVAL"]:
+        rows = parsed.get("results", {}).get("bindings", [])
+        return json.dumps({"head": {}, "boolean": any(
+            r.get("__ASK_RETVAL", {}).get("value") not in (None, "0") for r in rows)}).encode()
     for row in parsed.get("results", {}).get("bindings", []):
         for name, term in row.items():
             row[name] = fix(term)
