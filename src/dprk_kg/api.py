@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from dprk_kg import build as builder
-from dprk_kg import catalog, namespaces, query
+from dprk_kg import catalog, coverage, namespaces, query
 from dprk_kg.errors import UserError
 from dprk_kg.store import SelectResult, Store, Term
 
@@ -156,7 +157,8 @@ class KnowledgeGraph:
         return _rows(query.run_sparql(self.store, text))
 
     def stats(self) -> dict[str, Any]:
-        """Triples, named graphs, entities per class, sources and added batches."""
+        """Triples, named graphs, entities per class, sources, added batches, and the coverage
+        of each level (:mod:`dprk_kg.coverage`) as of today."""
         s = self.store
         graphs = {r["g"].value: int(r["n"].value) for r in s.select(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g").rows}
@@ -176,6 +178,7 @@ class KnowledgeGraph:
             "batches": {g[len(namespaces.BATCH_GRAPH):]: n for g, n in graphs.items()
                         if g.startswith(namespaces.BATCH_GRAPH)},
             "store": self.endpoint or str(self.store_dir),
+            "coverage": [dataclasses.asdict(line) for line in coverage.coverage(s)],
         }
 
     # -- hooks filled by the validation, ingest and export modules -------------------------
