@@ -385,7 +385,7 @@ def test_post_history_lists_the_holders_in_order_and_the_gaps():
     rows = run_on(DUAL, "post-history", post="http://example.org/chair")
     assert [(r["row_kind"], r.get("holder"), str(r["start"]), str(r.get("end", ""))) for r in rows] == [
         ("holder", "http://example.org/a", "2010-01-01", "2015-01-01"),
-        ("gap", None, "2015-02-01", "2015-01-01"),
+        ("gap", None, "2015-01-01", "2015-02-01"),
         ("holder", "http://example.org/b", "2015-02-01", "")]
     gap = rows[1]
     assert set(gap["sources"].split(" | ")) == {"http://example.org/s"}
