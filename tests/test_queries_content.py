@@ -117,6 +117,9 @@ def test_source_disagreements_compares_only_results_about_the_same_assemblies(kg
 
 def test_candidate_preselection_in_2019(kg):
     rows = kg.query("candidate-preselection", date="2019-07-21")
+    # The WPK's membership is attested by the Japan Times in 2019 and ends with the front.
+    wpk = {(r["as_of"], r.get("last_attested")) for r in rows if r["agent"] == KG + "organization/wpk"}
+    assert wpk == {("holding", dt.date(2024, 3, 1))}
     preselects = [r for r in rows if r["row_kind"] == "preselects"]
     assert {(r["front"], r["agent"], r["source"]) for r in preselects} >= {
         (KG + "organization/dfrf", KG + "organization/freedom-house", JAPAN_TIMES)}
@@ -432,6 +435,10 @@ FRONT = PREFIXES + """
 def test_candidate_preselection_membership_as_of_a_date(date, members, status):
     rows = run_on(FRONT, "candidate-preselection", date=date)
     assert {r["agent"] for r in rows if r["row_kind"] == "member"} == members
+    # p2's membership ends in 2000 (confirmed by its end); p1's, open, was never attested
+    # after its start in 1950.
+    assert {(r["agent"], r["as_of"]) for r in rows if r["row_kind"] == "member"} <= {
+        ("http://example.org/p1", "unconfirmed since 1950-01"), ("http://example.org/p2", "holding")}
     assert {r["agent"] for r in rows if r["row_kind"] == "preselects"} == {"http://example.org/fh"}
     assert {r["front_status"] for r in rows} == {status}
 
