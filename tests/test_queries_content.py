@@ -366,13 +366,18 @@ def test_interlocks_pairs_a_party_seat_with_a_state_post_on_the_date(date, expec
                and r["state_sources"] == "http://example.org/s" for r in rows)
 
 
-def test_interlocks_on_the_graph_finds_kim_jong_un_and_pak_thae_song(kg):
-    rows = kg.query("interlocks", date="2025-06-01")
+def test_interlocks_on_the_graph_finds_kim_jong_un_and_confirms_only_recent_tenures(kg):
+    date = dt.date(2025, 6, 1)
+    rows = kg.query("interlocks", date=date.isoformat())
     pairs = {(r["person"], r["party_body"], r["state_body"]) for r in rows}
     assert (KG + "person/kim-jong-un", KG + "post/wpk-leader", KG + "post/state-affairs-commission-chairman") in pairs
-    # Pak Thae Song became Premier in 2024; his provincial secretaryship was last reported in 2014.
-    pak = [r for r in rows if r["person"] == KG + "person/pak-thae-song"]
-    assert pak and all(r["state_as_of"] == "holding" and r["party_as_of"] == "unconfirmed since 2014-05" for r in pak)
+    for row in rows:  # "holding" means a source within three years, or a reported end after the date
+        for side in ("party", "state"):
+            if row[f"{side}_as_of"] == "holding":
+                assert (row[f"{side}_last_attested"] >= date.replace(year=date.year - 3)
+                        or row.get(f"{side}_end", dt.date.min) >= date), row
+            else:
+                assert row[f"{side}_as_of"].startswith(("unconfirmed since ", "uncertain: ")), row
 
 
 def test_person_history_by_any_spelling_in_order(kg):
@@ -397,7 +402,15 @@ def test_post_history_lists_the_holders_in_order_and_the_gaps():
 def test_post_history_on_the_graph_south_hamgyong_secretaries(kg):
     rows = kg.query("post-history", post="kg:post/south-hamgyong-chief-secretary")
     holders = [r["holder"].rsplit("/", 1)[1] for r in rows if r["row_kind"] == "holder"]
-    assert holders == ["kwak-pom-gi", "thae-jong-su", "kim-song-il", "ri-jong-nam"]
+    # Ri Jong Nam replaced Kim Song Il, dismissed on 5 September 2020 (KCNA, Korea Herald).
+    assert holders[-2:] == ["kim-song-il", "ri-jong-nam"] and "kwak-pom-gi" in holders
+    stored = kg.sparql("""PREFIX dprk: <https://w3id.org/dprk-kg/ontology#>
+        SELECT DISTINCT ?h ?start ?end WHERE { ?h dprk:post <%spost/south-hamgyong-chief-secretary> ;
+        dprk:startDate ?start OPTIONAL { ?h dprk:endDate ?end } } ORDER BY ?start""" % KG)
+    assert [r["tenure"] for r in rows if r["row_kind"] == "holder"] == [r["h"] for r in stored]
+    # A gap row exactly where a stored end comes before the next stored start.
+    gaps = [(r["start"], r["end"]) for r in rows if r["row_kind"] == "gap"]
+    assert gaps == [(a["end"], b["start"]) for a, b in zip(stored, stored[1:]) if "end" in a and a["end"] < b["start"]]
 
 
 def test_a_fact_restated_in_two_graphs_gives_the_rows_it_gives_once():

@@ -290,9 +290,14 @@ class RemoteStore(Store):
         if self.timeout is not None:
             # Fuseki and GraphDB read seconds from `timeout`; others ignore it.
             fields = [*fields, ("timeout", f"{self.timeout:g}")]
+        import http.client
         import urllib.error  # only for a server: kept off the embedded store's import path
         import urllib.request
 
+        # Virtuoso echoes each default-graph-uri and named-graph-uri back as a response
+        # header; with fifty named graphs that passes http.client's cap of 100 headers, and
+        # the answer would be refused ("got more than 100 headers").
+        http.client._MAXHEADERS = max(http.client._MAXHEADERS, 4 * len(fields) + 100)  # type: ignore[attr-defined]
         request = urllib.request.Request(
             url, data=urllib.parse.urlencode(fields).encode(), method="POST",
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
