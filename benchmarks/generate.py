@@ -484,12 +484,13 @@ def unit_iri(kind: str, size: int, seed: int = 1) -> str:
 
 
 def query_params(params: Iterable, size: int, seed: int = 1) -> dict[str, str]:
-    """Values from the graph of this size for a named query's non-optional ``unit`` and
-    ``person`` parameters (``dprk_kg.catalog.Param``s), so that the query asks about
+    """Values from the graph of this size for a named query's non-optional ``unit``,
+    ``person`` and ``post`` parameters (``dprk_kg.catalog.Param``s), so that the query asks about
     synthetic data rather than its default (a real unit). Optional ones (``?__name``) stay
     unbound: dual-power then covers every first-level unit."""
     plan = make_plan(size, random.Random(seed))
-    values = {"unit": unit_iri("County", size, seed), "person": f"{SYN}person/{plan.holdings[0].person}"}
+    values = {"unit": unit_iri("County", size, seed), "person": f"{SYN}person/{plan.holdings[0].person}",
+              "post": plan.holdings[0].post}
     return {p.name: values[p.name] for p in params
             if not p.variable.startswith("__") and p.name in values}
 

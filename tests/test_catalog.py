@@ -73,3 +73,19 @@ def test_an_unknown_query_name_suggests_close_ones() -> None:
         catalog.get("people-by-labels", FIXTURES)
     with pytest.raises(UserError, match="dprk-kg queries"):
         catalog.get("../etc/passwd", FIXTURES)
+
+
+def _as_of_blocks(text: str) -> list[tuple[str, ...]]:
+    """Each as-of block's lines, without their indentation (a block may sit deeper)."""
+    start, end = "# -- as of the date", "# -- end of the as-of block --"
+    return [tuple(line.strip() for line in part.split(end)[0].splitlines())
+            for part in text.split(start)[1:]]
+
+
+def test_the_as_of_rules_are_written_the_same_in_every_query_that_uses_them() -> None:
+    """SPARQL cannot share a block of BINDs: the date rules (precision, staleness) are copied,
+    and a copy that drifts would make two queries disagree about who held a post."""
+    blocks = {(q.name, i): block for q in catalog.catalog().values()
+              for i, block in enumerate(_as_of_blocks(q.text))}
+    assert {name for name, _ in blocks} >= {"dual-power", "interlocks", "post-holders", "candidate-preselection"}
+    assert len(set(blocks.values())) == 1, sorted(blocks)

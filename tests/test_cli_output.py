@@ -45,9 +45,9 @@ def test_the_default_table_fits_80_columns_with_labels(shipped, capsys):
     code, out, _ = run(capsys, "query", "dual-power")
     lines = out.splitlines()
     assert code == 0 and max(map(cell_len, lines)) <= 80
-    assert lines[1].split() == ["┃", "unit", "┃", "state_holder", "┃", "party_holder", "┃"]
+    assert lines[1].split() == ["┃", "unit", "┃", "side", "┃", "holder", "┃", "as_of", "┃"]
     assert "South Hamgyong Province" in out and KG not in out
-    assert lines[-1].endswith("(3 of 14 columns; --wide shows all)")
+    assert lines[-1].endswith(f"(4 of {len(catalog.get('dual-power').columns)} columns; --wide shows all)")
 
 
 def test_wide_rows_that_cannot_fit_print_one_record_per_block(shipped, capsys):
@@ -56,17 +56,17 @@ def test_wide_rows_that_cannot_fit_print_one_record_per_block(shipped, capsys):
     assert code == 0 and max(map(cell_len, lines)) <= 80
     assert lines[0].startswith("── 1 ") and "┃" not in out
     fields = {line.split()[0] for line in lines[1:-1] if not line.startswith(" ")}
-    assert {"unit", "state_post", "party_holder", "de_facto_sources"} <= fields
-    assert "unit                South Hamgyong Province" in out and lines[-1] == "1 row"
+    assert {"unit", "side", "post", "as_of", "de_facto_sources"} <= fields
+    assert "unit                South Hamgyong Province" in out and lines[-1] == "2 rows"  # a side each
 
 
 def test_a_wide_terminal_keeps_the_table(shipped, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "400")
     out = run(capsys, "query", "dual-power", "--wide")[1]
-    assert "┃ unit" in out and "state_sources" in out and "── 1 " not in out
+    assert "┃ unit" in out and "post_sources" in out and "── 1 " not in out
 
 
-IRI_COLUMNS = ("unit", "state_post", "party_post")
+IRI_COLUMNS = ("unit", "post")
 
 
 def test_label_columns_in_every_machine_format(shipped, capsys):
@@ -92,7 +92,8 @@ def test_label_columns_in_every_machine_format(shipped, capsys):
 def test_a_list_of_sources_gets_its_labels_in_the_same_order(shipped, capsys):
     rows = list(csv.DictReader(io.StringIO(run(capsys, "query", "dual-power", "-p", "unit=South Hamgyong",
                                                "--format", "csv")[1])))
-    sources, labels = rows[0]["de_facto_sources"].split(" | "), rows[0]["de_facto_sources_label"].split(" | ")
+    party = next(r for r in rows if r["de_facto_sources"])  # the side whose post claims say rules
+    sources, labels = party["de_facto_sources"].split(" | "), party["de_facto_sources_label"].split(" | ")
     assert len(sources) == len(labels) >= 2 and all(not label.startswith("http") for label in labels)
 
 
@@ -120,7 +121,7 @@ def test_queries_name_prints_the_whole_header(shipped, capsys):
     assert code == 0 and out.startswith(f"dual-power: {q.summary}")
     for p in q.params:
         assert f"{p.name} ({p.kind}" in out and p.description in out
-    assert f"columns: {', '.join(q.columns)}" in out and "table shows: unit, state_holder, party_holder" in out
+    assert f"columns: {', '.join(q.columns)}" in out and "table shows: unit, side, holder, as_of" in out
     described = json.loads(run(capsys, "queries", "dual-power", "--format", "json")[1])
     assert described["table"] == list(q.table) and described["description"] == q.description
     assert run(capsys, "queries", "dual-powr")[0] == 2

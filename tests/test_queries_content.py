@@ -41,15 +41,23 @@ def local_text(source: str) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
+#: Values for the parameters that a query requires, as a user would give them.
+REQUIRED = {"person": "Kim Jong Un", "post": "kg:post/south-hamgyong-chief-secretary"}
+
+
+def run_with_required(kg, name: str, named: catalog.NamedQuery) -> Rows:
+    return kg.query(name, **{p.name: REQUIRED[p.name] for p in named.params if p.required})
+
+
 def test_every_named_query_declares_its_columns_and_runs(kg):
     for name, named in kg.queries().items():
-        rows = kg.query(name)
+        rows = run_with_required(kg, name, named)
         assert list(rows.variables) == list(named.columns), name
 
 
 def test_every_row_of_every_query_carries_a_source(kg):
-    for name in kg.queries():
-        for row in kg.query(name):
+    for name, named in kg.queries().items():
+        for row in run_with_required(kg, name, named):
             assert any("source" in k and v for k, v in row.items()), (name, row)
 
 
@@ -109,6 +117,9 @@ def test_source_disagreements_compares_only_results_about_the_same_assemblies(kg
 
 def test_candidate_preselection_in_2019(kg):
     rows = kg.query("candidate-preselection", date="2019-07-21")
+    # The WPK's membership is attested by the Japan Times in 2019 and ends with the front.
+    wpk = {(r["as_of"], r.get("last_attested")) for r in rows if r["agent"] == KG + "organization/wpk"}
+    assert wpk == {("holding", dt.date(2024, 3, 1))}
     preselects = [r for r in rows if r["row_kind"] == "preselects"]
     assert {(r["front"], r["agent"], r["source"]) for r in preselects} >= {
         (KG + "organization/dfrf", KG + "organization/freedom-house", JAPAN_TIMES)}
@@ -174,20 +185,33 @@ def test_claims_by_source_has_every_quoted_analyst(kg):
 
 def test_dual_power_names_the_party_secretary_as_de_facto(kg):
     rows = kg.query("dual-power", unit=KG + "unit/south-hamgyong")
-    assert rows
-    assert {r["de_facto"] for r in rows} == {DPRK + "ChiefSecretary"}
-    claimants = {c for r in rows for c in r["de_facto_claimants"].split(" | ")}
-    assert KG + "person/andrei-lankov" in claimants
+    assert {r["side"]: r.get("de_facto") for r in rows} == {"party": DPRK + "ChiefSecretary", "state": None}
+    party = next(r for r in rows if r["side"] == "party")
+    assert KG + "person/andrei-lankov" in party["de_facto_claimants"].split(" | ")
 
 
 def test_dual_power_covers_every_first_level_unit_with_both_posts(kg):
-    rows = kg.query("dual-power")
+    rows = kg.query("dual-power", date="2021-01-01")
     units = {r["unit"] for r in rows}
     assert {KG + f"unit/{u}" for u in ("pyongyang", "rason", "nampo", "south-hamgyong")} <= units
-    assert len(units) >= 12
-    assert len(rows) == len(units), "one row per unit: claims must not multiply the rows"
-    for row in rows:
-        assert row["state_post"] and row["party_post"], row
+    assert len(units) >= 12 and {r["level"] for r in rows} == {DPRK + "ProvincialLevel"}
+    sides = [(r["unit"], r["side"]) for r in rows]
+    assert len(sides) == len(set(sides)) == 2 * len(units), "one row per unit and side on this date"
+
+
+def test_dual_power_never_names_a_stale_holder(kg):
+    """Today, no holder whose last attestation is more than three years old is named as one."""
+    today = dt.date.today()
+    for row in kg.query("dual-power"):
+        if "holder" in row:
+            assert row["as_of"] == "holding"
+            assert row["last_attested"] >= today.replace(year=today.year - 3) or "tenure_status" in row
+        if "unconfirmed_holder" in row:
+            assert row["as_of"].startswith(("unconfirmed since ", "uncertain: "))
+    # The governor of South Hamgyong appointed in June 2010 is not attested since.
+    state = [r for r in kg.query("dual-power", unit="kg:unit/south-hamgyong") if r["side"] == "state"]
+    assert [(r.get("holder"), r["unconfirmed_holder"], r["as_of"]) for r in state] == [
+        (None, KG + "person/ryu-hyon-sik", "unconfirmed since 2010-06")]
 
 
 @pytest.mark.parametrize("date, secretary, status", [
@@ -196,7 +220,8 @@ def test_dual_power_covers_every_first_level_unit_with_both_posts(kg):
 ])
 def test_dual_power_south_hamgyong_secretary_on_a_date(kg, date, secretary, status):
     rows = kg.query("dual-power", unit=KG + "unit/south-hamgyong", date=date)
-    assert {(r.get("party_holder"), r.get("party_status")) for r in rows} == {(KG + f"person/{secretary}", status)}
+    assert {(r.get("holder"), r.get("tenure_status"), r.get("as_of")) for r in rows if r["side"] == "party"} == {
+        (KG + f"person/{secretary}", status, "holding")}
 
 
 def test_chain_of_command_reaches_the_party_and_the_cabinet(kg):
@@ -234,35 +259,169 @@ DUAL = PREFIXES + """
 <http://example.org/h1> dprk:post <http://example.org/chair> ; org:member <http://example.org/a> ; dprk:startDate "2010-01-01"^^xsd:date ;
     dprk:endDate "2015-01-01"^^xsd:date ; dprk:tenureStatus dprk:Ended ; dcterms:source <http://example.org/s> .
 <http://example.org/h2> dprk:post <http://example.org/chair> ; org:member <http://example.org/b> ; dprk:startDate "2015-02-01"^^xsd:date ;
-    dprk:tenureStatus dprk:EndUnknown ; dcterms:source <http://example.org/s> .
+    dprk:tenureStatus dprk:EndUnknown ; dprk:lastAttested "2020-06-15"^^xsd:date ; dcterms:source <http://example.org/s> .
 <http://example.org/h3> dprk:post <http://example.org/sec> ; org:member <http://example.org/c> ; dprk:startDate "2012-01-01"^^xsd:date ;
     dprk:tenureStatus dprk:Ended ; dcterms:source <http://example.org/s> .
+<http://example.org/h4> dprk:post <http://example.org/sec> ; org:member <http://example.org/d> ; dprk:startDate "2024-12-01"^^xsd:date ;
+    dprk:startPrecision dprk:MonthPrecision ; dprk:tenureStatus dprk:Current ; dprk:lastAttested "2025-03-01"^^xsd:date ;
+    dcterms:source <http://example.org/s> .
 """
 
 
-def run_on(turtle: str, name: str, **params: str) -> Rows:
-    """Run a named query on the ontology plus ``turtle`` only."""
+def run_on(turtle: str | list[str], name: str, **params: str) -> Rows:
+    """Run a named query on the ontology plus ``turtle`` only (each text its own named graph)."""
     store = Store.memory()
     graphs = {ONTOLOGY_GRAPH + p.stem: list(ox.parse(path=str(p), format=ox.RdfFormat.TURTLE))
               for p in resources.ontology_files()}
-    graphs[BASE_GRAPH + "test"] = list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+    for i, text in enumerate([turtle] if isinstance(turtle, str) else turtle):
+        graphs[BASE_GRAPH + f"test{i}"] = list(ox.parse(text, format=ox.RdfFormat.TURTLE))
     store.replace_graphs(graphs)
     return Rows(query.run_named(store, catalog.get(name), params))
 
 
-@pytest.mark.parametrize("date, holder, status", [
-    ("2012-06-01", "http://example.org/a", DPRK + "Ended"),       # within an ended tenure
-    ("2015-01-20", None, None),                     # between two tenures: nobody
-    ("2030-01-01", "http://example.org/b", DPRK + "EndUnknown"),   # end unknown is shown, with its status
+@pytest.mark.parametrize("date, holder, unconfirmed, as_of, status", [
+    ("2012-06-01", "http://example.org/a", None, "holding", DPRK + "Ended"),   # within an ended tenure
+    ("2015-01-20", None, None, None, None),                                    # between two tenures: nobody
+    ("2022-01-01", "http://example.org/b", None, "holding", DPRK + "EndUnknown"),  # attested 2020-06: recent
+    ("2023-06-14", "http://example.org/b", None, "holding", DPRK + "EndUnknown"),  # the last day within 3 years
+    ("2023-06-16", None, "http://example.org/b", "unconfirmed since 2020-06", DPRK + "EndUnknown"),
+    ("2030-01-01", None, "http://example.org/b", "unconfirmed since 2020-06", DPRK + "EndUnknown"),
 ])
-def test_dual_power_holder_as_of_a_date(date, holder, status):
+def test_dual_power_holder_as_of_a_date(date, holder, unconfirmed, as_of, status):
     rows = run_on(DUAL, "dual-power", unit="http://example.org/u", date=date)
-    assert len(rows) == 1
-    assert rows[0].get("state_holder") == holder
-    assert rows[0].get("state_status") == status
-    assert rows[0]["state_post"] == "http://example.org/chair" and rows[0]["party_post"] == "http://example.org/sec"
-    # The secretary's tenure ended at an unknown date: never shown as holding the post.
-    assert "party_holder" not in rows[0]
+    state = [r for r in rows if r["side"] == "state"]
+    assert len(state) == 1 and state[0]["post"] == "http://example.org/chair"
+    assert (state[0].get("holder"), state[0].get("unconfirmed_holder"), state[0].get("as_of"),
+            state[0].get("tenure_status")) == (holder, unconfirmed, as_of, status)
+    assert state[0]["post_sources"] == "" and state[0].get("sources", "http://example.org/s") == "http://example.org/s"
+
+
+def test_dual_power_stale_after_is_a_parameter():
+    rows = run_on(DUAL, "dual-power", unit="http://example.org/u", date="2030-01-01", stale_after="10")
+    assert [(r.get("holder"), r["as_of"]) for r in rows if r["side"] == "state"] == [("http://example.org/b", "holding")]
+
+
+@pytest.mark.parametrize("date, holder, unconfirmed, as_of", [
+    ("2024-11-30", None, None, None),            # before the month of the appointment
+    ("2024-12-15", None, "http://example.org/d", "uncertain: began 2024-12"),  # within it
+    ("2024-12-31", "http://example.org/d", None, "holding"),  # its last day: begun whatever the day
+    ("2025-01-10", "http://example.org/d", None, "holding"),
+])
+def test_dual_power_reads_a_month_precision_start_as_an_interval(date, holder, unconfirmed, as_of):
+    rows = run_on(DUAL, "dual-power", unit="http://example.org/u", date=date)
+    party = [r for r in rows if r["side"] == "party"]
+    # The secretary whose tenure ended at an unknown date is never shown as holding the post.
+    assert [(r.get("holder"), r.get("unconfirmed_holder"), r.get("as_of")) for r in party] == [(holder, unconfirmed, as_of)]
+
+
+YEAR_AND_LEAP = PREFIXES + """
+<http://example.org/h> dprk:post <http://example.org/chair> ; org:member <http://example.org/e> ; dprk:startDate "2020-02-01"^^xsd:date ;
+    dprk:startPrecision dprk:MonthPrecision ; dprk:endDate "2023-01-01"^^xsd:date ; dprk:endPrecision dprk:YearPrecision ;
+    dprk:tenureStatus dprk:Ended ; dcterms:source <http://example.org/s> .
+"""
+
+
+@pytest.mark.parametrize("date, as_of", [
+    ("2020-02-28", "uncertain: began 2020-02"), ("2020-02-29", "holding"),  # 2020 is a leap year
+    ("2022-12-31", "holding"), ("2023-07-01", "uncertain: ended 2023"), ("2024-01-01", None),
+])
+def test_dual_power_month_and_year_precision_at_the_interval_edges(date, as_of):
+    turtle = DUAL.replace("<http://example.org/h1> dprk:post <http://example.org/chair>",
+                          "<http://example.org/h1> dprk:post <http://example.org/other>")
+    turtle = turtle.replace("<http://example.org/h2> dprk:post <http://example.org/chair>",
+                            "<http://example.org/h2> dprk:post <http://example.org/other>")
+    rows = run_on([turtle, YEAR_AND_LEAP], "dual-power", unit="http://example.org/u", date=date)
+    assert [r.get("as_of") for r in rows if r["side"] == "state"] == [as_of]
+
+
+COUNTY = DUAL.replace("<http://example.org/u> a dprk:Province ; dprk:divisionLevel dprk:ProvincialLevel",
+                      "<http://example.org/u> a dprk:County ; dprk:divisionLevel dprk:CityCountyLevel")
+
+
+def test_dual_power_works_for_a_county_as_for_a_province():
+    by_unit = run_on(COUNTY, "dual-power", unit="http://example.org/u", date="2022-01-01")
+    by_level = run_on(COUNTY, "dual-power", level="dprk:CityCountyLevel", date="2022-01-01")
+    assert by_unit == by_level and {r["side"] for r in by_unit} == {"state", "party"}
+    assert [r["holder"] for r in by_unit if r["side"] == "state"] == ["http://example.org/b"]
+    assert run_on(COUNTY, "dual-power", date="2022-01-01") == []  # the first level by default
+
+
+INTERLOCK = PREFIXES + """
+<http://example.org/b> a dprk:Person . <http://example.org/pb> a dprk:Politburo .
+<http://example.org/m1> a dprk:Membership ; org:member <http://example.org/b> ; org:organization <http://example.org/pb> ;
+    dprk:startDate "2016-05-09"^^xsd:date ; dprk:endDate "2021-01-10"^^xsd:date ; dprk:tenureStatus dprk:Ended ;
+    dcterms:source <http://example.org/s2> .
+"""
+
+
+@pytest.mark.parametrize("date, expected", [
+    ("2016-05-08", []),                                                     # before the Politburo seat
+    ("2019-01-01", [("http://example.org/pb", "holding", "http://example.org/chair", "holding")]),
+    ("2021-01-11", []),                                                     # the seat ended the day before
+])
+def test_interlocks_pairs_a_party_seat_with_a_state_post_on_the_date(date, expected):
+    rows = run_on(DUAL + INTERLOCK, "interlocks", date=date)
+    assert [(r["party_body"], r["party_as_of"], r["state_body"], r["state_as_of"]) for r in rows] == expected
+    assert all(r["person"] == "http://example.org/b" and r["party_sources"] == "http://example.org/s2"
+               and r["state_sources"] == "http://example.org/s" for r in rows)
+
+
+def test_interlocks_on_the_graph_finds_kim_jong_un_and_confirms_only_recent_tenures(kg):
+    date = dt.date(2025, 6, 1)
+    rows = kg.query("interlocks", date=date.isoformat())
+    pairs = {(r["person"], r["party_body"], r["state_body"]) for r in rows}
+    assert (KG + "person/kim-jong-un", KG + "post/wpk-leader", KG + "post/state-affairs-commission-chairman") in pairs
+    for row in rows:  # "holding" means a source within three years, or a reported end after the date
+        for side in ("party", "state"):
+            if row[f"{side}_as_of"] == "holding":
+                assert (row[f"{side}_last_attested"] >= date.replace(year=date.year - 3)
+                        or row.get(f"{side}_end", dt.date.min) >= date), row
+            else:
+                assert row[f"{side}_as_of"].startswith(("unconfirmed since ", "uncertain: ")), row
+
+
+def test_person_history_by_any_spelling_in_order(kg):
+    by_iri = kg.query("person-history", person="kg:person/kim-jong-un")
+    assert by_iri == kg.query("person-history", person="Kim Jong Un")
+    starts = [r["start"] for r in by_iri if "start" in r]
+    assert starts == sorted(starts) and len(by_iri) >= 4
+    assert {r["body"] for r in by_iri} >= {KG + "post/wpk-leader", KG + "post/state-affairs-commission-chairman"}
+    assert all(r["sources"] for r in by_iri)
+
+
+def test_post_history_lists_the_holders_in_order_and_the_gaps():
+    rows = run_on(DUAL, "post-history", post="http://example.org/chair")
+    assert [(r["row_kind"], r.get("holder"), str(r["start"]), str(r.get("end", ""))) for r in rows] == [
+        ("holder", "http://example.org/a", "2010-01-01", "2015-01-01"),
+        ("gap", None, "2015-01-01", "2015-02-01"),
+        ("holder", "http://example.org/b", "2015-02-01", "")]
+    gap = rows[1]
+    assert set(gap["sources"].split(" | ")) == {"http://example.org/s"}
+
+
+def test_post_history_on_the_graph_south_hamgyong_secretaries(kg):
+    rows = kg.query("post-history", post="kg:post/south-hamgyong-chief-secretary")
+    holders = [r["holder"].rsplit("/", 1)[1] for r in rows if r["row_kind"] == "holder"]
+    # Ri Jong Nam replaced Kim Song Il, dismissed on 5 September 2020 (KCNA, Korea Herald).
+    assert holders[-2:] == ["kim-song-il", "ri-jong-nam"] and "kwak-pom-gi" in holders
+    stored = kg.sparql("""PREFIX dprk: <https://w3id.org/dprk-kg/ontology#>
+        SELECT DISTINCT ?h ?start ?end WHERE { ?h dprk:post <%spost/south-hamgyong-chief-secretary> ;
+        dprk:startDate ?start OPTIONAL { ?h dprk:endDate ?end } } ORDER BY ?start""" % KG)
+    assert [r["tenure"] for r in rows if r["row_kind"] == "holder"] == [r["h"] for r in stored]
+    # A gap row exactly where a stored end comes before the next stored start.
+    gaps = [(r["start"], r["end"]) for r in rows if r["row_kind"] == "gap"]
+    assert gaps == [(a["end"], b["start"]) for a, b in zip(stored, stored[1:]) if "end" in a and a["end"] < b["start"]]
+
+
+def test_a_fact_restated_in_two_graphs_gives_the_rows_it_gives_once():
+    """The union of named graphs is a multiset: each query must still see a set."""
+    for name, params in [("dual-power", {"unit": "http://example.org/u", "date": "2022-01-01"}),
+                         ("person-history", {"person": "http://example.org/b"}),
+                         ("post-history", {"post": "http://example.org/chair"}),
+                         ("interlocks", {"date": "2019-01-01"})]:
+        once = run_on(DUAL + INTERLOCK, name, **params)
+        twice = run_on([DUAL + INTERLOCK, DUAL + INTERLOCK], name, **params)
+        assert once and list(twice) == list(once), name
 
 
 FRONT = PREFIXES + """
@@ -289,5 +448,21 @@ FRONT = PREFIXES + """
 def test_candidate_preselection_membership_as_of_a_date(date, members, status):
     rows = run_on(FRONT, "candidate-preselection", date=date)
     assert {r["agent"] for r in rows if r["row_kind"] == "member"} == members
+    # p2's membership ends in 2000 (confirmed by its end); p1's, open, was never attested
+    # after its start in 1950.
+    assert {(r["agent"], r["as_of"]) for r in rows if r["row_kind"] == "member"} <= {
+        ("http://example.org/p1", "unconfirmed since 1950-01"), ("http://example.org/p2", "holding")}
     assert {r["agent"] for r in rows if r["row_kind"] == "preselects"} == {"http://example.org/fh"}
     assert {r["front_status"] for r in rows} == {status}
+
+
+def test_stats_count_a_fact_stated_in_two_graphs_once(kg):
+    triple = list(ox.parse("<http://example.org/x> <http://example.org/p> \"1\" .", format=ox.RdfFormat.N_TRIPLES))
+    memory = Store.memory()
+    memory.replace_graphs({BASE_GRAPH + "twice-a": triple, BASE_GRAPH + "twice-b": triple})
+    shipped = kg.store
+    try:
+        kg._store = memory
+        assert kg.stats()["triples"] == 1 and sum(kg.stats()["graphs"].values()) == 2
+    finally:
+        kg._store = shipped

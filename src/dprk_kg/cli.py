@@ -291,6 +291,7 @@ def build_command(force: Annotated[bool, typer.Option("--force", help="Rebuild e
 @app.command()
 def stats(fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table) -> None:
     """Triples, named graphs, entities per class, sources and added batches."""
+    from dprk_kg import coverage
     from dprk_kg.results import curie
 
     numbers = graph().stats()
@@ -302,6 +303,8 @@ def stats(fmt: Annotated[ListFormat, typer.Option("--format", help="Output forma
     lines += [f"  {n:>8}  {g.removeprefix(namespaces.GRAPH)}" for g, n in numbers["graphs"].items()]
     lines.append("entities per class:")
     lines += [f"  {n:>8}  {curie(c)}" for c, n in numbers["classes"].items()]
+    lines.append("coverage as of today (held: a holder confirmed, not stale; median age of the last attestation):")
+    lines += coverage.table([coverage.LevelCoverage(**c) for c in numbers["coverage"]])
     emit("\n".join(lines))
 
 

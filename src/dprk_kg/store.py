@@ -293,9 +293,14 @@ class RemoteStore(Store):
         if self.timeout is not None:
             # Fuseki and GraphDB read seconds from `timeout`; others ignore it.
             fields = [*fields, ("timeout", f"{self.timeout:g}")]
+        import http.client
         import urllib.error  # only for a server: kept off the embedded store's import path
         import urllib.request
 
+        # Virtuoso echoes each default-graph-uri and named-graph-uri back as a response
+        # header; with fifty named graphs that passes http.client's cap of 100 headers, and
+        # the answer would be refused ("got more than 100 headers").
+        http.client._MAXHEADERS = max(http.client._MAXHEADERS, 4 * len(fields) + 100)  # type: ignore[attr-defined]
         request = urllib.request.Request(
             url, data=urllib.parse.urlencode(fields).encode(), method="POST",
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
@@ -361,8 +366,45 @@ class RemoteStore(Store):
 
 
 def _parse_results(body: bytes) -> Any:
+    body = _typed_literals_as_literals(body)
     try:
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
     except (SyntaxError, ValueError) as e:
         raise UserError(f"the server sent unreadable SPARQL JSON results: {e}") from e
 
+
+
+def _typed_literals_as_literals(body: bytes) -> bytes:
+    """``body`` with Virtuoso's older forms read as the SPARQL 1.1 JSON results format.
+
+    Virtuoso (7.2, Debian's) still writes the term type of the 2006 draft of the format,
+    ``typed-literal``, for a literal with a datatype (the Recommendation says ``literal`` with
+    a ``datatype`` key, and pyoxigraph's parser accepts only that); and, depending on its
+    configuration, it may answer an ASK as a one-column table ``__ASK_RETVAL`` (no row or
+    ``0`` for false). The body is rewritten only when one of these occurs in it.
+
+    >>> old = b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "typed-literal", '
+    >>> old += b'"datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "1"}}]}}'
+    >>> _parse_results(old).__next__()["n"].value
+    '1'
+    >>> bool(_parse_results(b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": []}}'))
+    False
+    """
+    if b"typed-literal" not in body and b"__ASK_RETVAL" not in body:
+        return body
+    import json
+
+    def fix(term: Any) -> Any:
+        if isinstance(term, dict) and term.get("type") == "typed-literal":
+            term = {**term, "type": "literal"}
+        return term
+
+    parsed = json.loads(body)
+    if parsed.get("head", {}).get("vars") == ["__ASK_RETVAL"]:
+        rows = parsed.get("results", {}).get("bindings", [])
+        return json.dumps({"head": {}, "boolean": any(
+            r.get("__ASK_RETVAL", {}).get("value") not in (None, "0") for r in rows)}).encode()
+    for row in parsed.get("results", {}).get("bindings", []):
+        for name, term in row.items():
+            row[name] = fix(term)
+    return json.dumps(parsed).encode()

@@ -2,10 +2,11 @@
 
 The rows come from the ``dual-power`` named query (the same answer as ``dprk-kg query
 dual-power``); this module adds what a reader needs to trust them: since when each head
-holds the post, when a source last named them in it, and whether that is too long ago, by
-the rule the export's pictures follow (:func:`dprk_kg.views.holder_note`: a holder whom no
-source has named in the post for :data:`~dprk_kg.views.STALE_YEARS` years before the date is
-"unconfirmed since" that attestation, or since the start the source gave). A unit's page
+holds the post, when a source last named them in it, and whether that is too long ago, as
+the query's ``as_of`` column says (a holder whom no source has named in the post for
+``stale_after`` years, :data:`STALE_YEARS` by default, is "unconfirmed since" that
+attestation; a start or end known only to the month or year that contains the date is
+"uncertain"). A unit's page
 adds the chains of command above it and the diagram that ``dprk-kg export --view dual-power
 --unit`` draws.
 """
@@ -72,13 +73,15 @@ class UnitRow:
 
 
 def heads(store: Store, date: str, unit: str | None = None) -> list[UnitRow]:
-    """The ``dual-power`` rows for ``date`` (all first-level units, or ``unit``), one per unit."""
+    """The ``dual-power`` rows for ``date`` (all first-level units, or ``unit``), one per unit.
+
+    Whether a head is confirmed, unconfirmed or uncertain on the date is the query's own
+    ``as_of`` column: the page shows the rule the query applies, not a second copy of it.
+    """
     given = {"date": date, **({"unit": unit} if unit else {})}
-    result = query.run_named(store, catalog.get("dual-power"), given)
-    rows = result.rows
-    attested = _last_attested(store, rows)
+    rows = query.run_named(store, catalog.get("dual-power"), given).rows
     iris = {t.value for r in rows for t in r.values() if isinstance(t, ox.NamedNode)}
-    iris |= {i for r in rows for k in ("state_sources", "party_sources") for i in iri_list(r.get(k))}
+    iris |= {i for r in rows for i in iri_list(r.get("sources"))}
     names = display_labels(store, iris)
     units: dict[str, UnitRow] = {}
     for r in rows:
@@ -86,36 +89,31 @@ def heads(store: Store, date: str, unit: str | None = None) -> list[UnitRow]:
         row = units.setdefault(u, UnitRow(u, names.get(u) or curie(u), [], []))
         if "de_facto" in r:
             row.de_facto = names.get(r["de_facto"].value) or curie(r["de_facto"].value)
-        for side, heads_ in (("state", row.state), ("party", row.party)):
-            post = r.get(f"{side}_post")
-            holder = r.get(f"{side}_holder")
-            head = Head(post.value if post else None, names.get(post.value, curie(post.value)) if post else "no such post on record")
-            if holder is not None:
-                head.holder, head.holder_label = holder.value, names.get(holder.value) or curie(holder.value)
-                head.since = r[f"{side}_start"].value if f"{side}_start" in r else None
-                head.status = status_text(r[f"{side}_status"].value) if f"{side}_status" in r else ""
-                head.last_attested = attested.get((head.post, head.holder))
-                facts = {k: v for k, v in (("start", head.since), ("last_attested", head.last_attested)) if v}
-                head.note, head.certainty = views.holder_note(facts, date)
-                head.sources = [(names.get(s) or curie(s), local_path(s)) for s in iri_list(r.get(f"{side}_sources"))]
-            if not any((h.post, h.holder) == (head.post, head.holder) for h in heads_):
-                heads_.append(head)
+        post = r.get("post")
+        head = Head(post.value if post else None,
+                    names.get(post.value, curie(post.value)) if post else "no such post on record")
+        person = r.get("holder") or r.get("unconfirmed_holder")
+        if person is not None:
+            head.holder, head.holder_label = person.value, names.get(person.value) or curie(person.value)
+            head.since = _text(r, "start")
+            head.status = status_text(r["tenure_status"].value) if "tenure_status" in r else ""
+            head.last_attested = _text(r, "last_attested")
+            as_of = _text(r, "as_of") or ""
+            head.certainty = ("" if as_of == "holding" else
+                              "uncertain" if as_of.startswith("uncertain") else "unconfirmed")
+            since = f"held by, since {head.since}" if head.since else "held by"
+            head.note = " · ".join(part for part in (
+                since, as_of if head.certainty else "",
+                f"last attested {head.last_attested}" if head.last_attested else "") if part)
+            head.sources = [(names.get(s) or curie(s), local_path(s)) for s in iri_list(r.get("sources"))]
+        heads_ = row.state if r["side"].value == "state" else row.party
+        if not any((h.post, h.holder) == (head.post, head.holder) for h in heads_):
+            heads_.append(head)
     return sorted(units.values(), key=lambda u: u.label)
 
 
-def _last_attested(store: Store, rows: list[dict]) -> dict[tuple[str, str], str]:
-    """The latest dprk:lastAttested of each (post, holder) pair's holdings."""
-    pairs = {(r[f"{s}_post"], r[f"{s}_holder"]) for r in rows for s in ("state", "party")
-             if f"{s}_post" in r and f"{s}_holder" in r}
-    if not pairs:
-        return {}
-    values = " ".join(f"({p} {h})" for p, h in pairs)
-    found = store.select(namespaces.sparql_prefixes() + f"""
-        SELECT ?post ?holder (MAX(?seen) AS ?last) WHERE {{
-          VALUES (?post ?holder) {{ {values} }}
-          ?holding dprk:post ?post ; org:member ?holder ; dprk:lastAttested ?seen .
-        }} GROUP BY ?post ?holder""").rows
-    return {(r["post"].value, r["holder"].value): r["last"].value for r in found if "last" in r}
+def _text(row: dict, column: str) -> str | None:
+    return row[column].value if column in row else None
 
 
 def below(store: Store, unit: str) -> list[tuple[str, str]]:

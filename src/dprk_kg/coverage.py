@@ -1,0 +1,120 @@
+"""What the graph covers, level by level, and how current it is: the table of ``dprk-kg stats``.
+
+For each level (national, first level, second level): the units, their organs (organizations
+whose ``dprk:jurisdiction`` is one of the units), the posts in those organs, the posts whose
+holder is confirmed on the date (the ``post-holders`` named query, so that "confirmed" means
+what it means in ``dual-power``: not stale, not uncertain), the median age of the last
+attestation of the posts that have a holder, confirmed or not, on the date (how old what we
+know is), the tenures of those posts and seats in those organs, how many of them rest only
+on wikis (every source's publisher of kind ``dprk:Wiki``), and their sources by publisher
+kind. Everything is counted as a set: a fact stated in two files counts once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from dprk_kg import catalog, query
+from dprk_kg.namespaces import DPRK
+from dprk_kg.store import Store
+
+#: The levels reported, in order, with the name the table shows.
+LEVELS = (("national", DPRK + "NationalLevel"), ("first level", DPRK + "ProvincialLevel"),
+          ("second level", DPRK + "CityCountyLevel"))
+
+_PREFIXES = """PREFIX dprk: <https://w3id.org/dprk-kg/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+_UNITS = _PREFIXES + "SELECT ?level (COUNT(DISTINCT ?unit) AS ?n) WHERE { ?unit dprk:divisionLevel ?level } GROUP BY ?level"
+_ORGANS = _PREFIXES + """SELECT ?level (COUNT(DISTINCT ?organ) AS ?n) WHERE {
+  ?unit dprk:divisionLevel ?level . ?organ dprk:jurisdiction ?unit } GROUP BY ?level"""
+# Every tenure of a post in, or a seat in, an organ of the level, with each source's publisher
+# kind (a path rather than a UNION: Virtuoso drops a UNION's rows in such a join).
+_TENURES = _PREFIXES + """SELECT DISTINCT ?level ?tenure ?source ?kind WHERE {
+  ?unit dprk:divisionLevel ?level .
+  ?organ dprk:jurisdiction ?unit .
+  ?tenure dprk:post/org:postIn|org:organization ?organ ;
+          dcterms:source ?source .
+  OPTIONAL { ?source dcterms:publisher ?publisher . ?publisher dprk:publisherKind ?kind }
+}"""
+
+
+@dataclass
+class LevelCoverage:
+    """One line of the coverage table."""
+
+    level: str
+    units: int = 0
+    organs: int = 0
+    posts: int = 0
+    posts_held: int = 0
+    median_attestation_age_days: float | None = None
+    tenures: int = 0
+    tenures_wiki_only: int = 0
+    sources_by_kind: dict[str, int] = field(default_factory=dict)
+
+
+def coverage(store: Store, date: dt.date | None = None, stale_after: int = 3) -> list[LevelCoverage]:
+    """The coverage of each level as of ``date`` (today by default)."""
+    date = date or dt.date.today()
+    lines = {iri: LevelCoverage(name) for name, iri in LEVELS}
+    for text, attribute in ((_UNITS, "units"), (_ORGANS, "organs")):
+        for row in store.select(text).rows:
+            if row["level"].value in lines:
+                setattr(lines[row["level"].value], attribute, int(row["n"].value))
+    _posts(store, lines, date, stale_after)
+    _tenures(store, lines)
+    return [lines[iri] for _, iri in LEVELS]
+
+
+def _posts(store: Store, lines: dict[str, LevelCoverage], date: dt.date, stale_after: int) -> None:
+    """Posts, posts held, and the median age of the last attestation, from ``post-holders``."""
+    named = catalog.get("post-holders")
+    rows = query.run_named(store, named, {"date": date.isoformat(), "stale_after": str(stale_after)}).rows
+    posts: dict[str, set[str]] = defaultdict(set)
+    held: dict[str, set[str]] = defaultdict(set)
+    attested: dict[tuple[str, str], dt.date] = {}
+    for row in rows:
+        level, post = row["level"].value, row["post"].value
+        posts[level].add(post)
+        if "holder" in row:
+            held[level].add(post)
+        if "last_attested" in row:
+            seen = dt.date.fromisoformat(row["last_attested"].value)
+            attested[level, post] = max(seen, attested.get((level, post), seen))
+    for level, line in lines.items():
+        line.posts, line.posts_held = len(posts[level]), len(held[level])
+        ages = [(date - seen).days for (lv, _), seen in attested.items() if lv == level]
+        line.median_attestation_age_days = statistics.median(ages) if ages else None
+
+
+def _tenures(store: Store, lines: dict[str, LevelCoverage]) -> None:
+    """Tenures, those resting only on wikis, and their sources by publisher kind."""
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)  # (level, tenure) -> kinds of its sources
+    sources: dict[str, dict[str, str]] = defaultdict(dict)  # level -> source -> kind
+    for row in store.select(_TENURES).rows:
+        level = row["level"].value
+        kind = row["kind"].value.removeprefix(DPRK) if "kind" in row else "unknown"
+        kinds[level, row["tenure"].value].add(kind)
+        sources[level][row["source"].value] = kind
+    for level, line in lines.items():
+        mine = [k for (lv, _), k in kinds.items() if lv == level]
+        line.tenures = len(mine)
+        line.tenures_wiki_only = sum(1 for k in mine if k == {"Wiki"})
+        line.sources_by_kind = dict(sorted(Counter(sources[level].values()).items()))
+
+
+def table(lines: list[LevelCoverage]) -> list[str]:
+    """The coverage as lines of text, one row per level (the median age in days)."""
+    header = f"  {'level':<13}{'units':>6}{'organs':>7}{'posts':>6}{'held':>6}{'median age':>11}{'tenures':>8}{'wiki only':>10}  sources by kind"
+    out = [header]
+    for c in lines:
+        age = "-" if c.median_attestation_age_days is None else f"{c.median_attestation_age_days:g} d"
+        kinds = ", ".join(f"{k} {n}" for k, n in c.sources_by_kind.items()) or "-"
+        out.append(f"  {c.level:<13}{c.units:>6}{c.organs:>7}{c.posts:>6}{c.posts_held:>6}{age:>11}"
+                   f"{c.tenures:>8}{c.tenures_wiki_only:>10}  {kinds}")
+    return out
