@@ -118,6 +118,7 @@ BODIES = [
     ("wpk-politburo", date(2021, 1, 10), 29),
     ("wpk-secretariat", date(2021, 1, 10), 8),
     ("wpk-central-military-commission", date(2021, 1, 10), 1),
+    ("wpk-central-committee", date(2016, 5, 9), 99),
     ("wpk-central-committee", date(2026, 2, 22), 11),
     ("state-affairs-commission", date(2019, 4, 11), 14),
     ("spa-standing-committee", date(2019, 4, 11), 13),
@@ -214,6 +215,27 @@ def test_every_official_with_hangul_has_it_in_revised_romanization(graph):
         assert rdflib.Literal(row["ko"], lang="ko") in set(graph.objects(person, RDFS.label))
         rr = {str(a) for a in graph.objects(person, SKOS.altLabel) if (a.language or "").lower() == "ko-latn-x-rr"}
         assert rr == {converter.revised_romanization(row["ko"])}, person
+
+
+def test_no_statement_of_the_central_files_is_made_again_in_another_file():
+    """Each file loads into its own named graph and queries run over their union, where a
+    statement made in two files counts twice: a person or an election described both here and
+    in another engineer's file would give every non-DISTINCT query duplicate rows."""
+    ours = sorted(CENTRAL.glob("*.ttl")) + sorted((CENTRAL.parent / "people").glob("*.ttl")) \
+        + [CENTRAL.parent / "people.ttl"]
+    ours_triples, twice = {}, []
+    for path in ours:
+        for triple in rdflib.Graph().parse(path, format="turtle"):
+            if triple in ours_triples:
+                twice.append((path.name, ours_triples[triple], triple))
+            ours_triples.setdefault(triple, path.name)
+    for path in resources.graph_files():
+        if path in ours:
+            continue
+        for triple in rdflib.Graph().parse(path, format="turtle"):
+            if triple in ours_triples:
+                twice.append((path.name, ours_triples[triple], triple))
+    assert twice == []
 
 
 def test_converter_reproduces_the_committed_turtle():

@@ -85,6 +85,32 @@ def revised_romanization(hangul: str) -> str:
     return rr_syllable(surname).capitalize() + " " + "-".join(parts).capitalize()
 
 
+# The DPRK press form (KCNA's English) of a Hangul syllable's parts: McCune-Reischauer without
+# breves or apostrophes (ㅓ/ㅗ -> o, ㅡ/ㅜ -> u, ㅊ -> ch, ㅌ -> th, ㅍ -> ph), syllables as words.
+PRESS_INITIALS = "k kk n t tt r m p pp s ss - j jj ch kh th ph h".split()
+PRESS_MEDIALS = "a ae ya yae o e yo ye o wa wae oe yo u wo we wi yu u ui i".split()
+PRESS_FINALS = "- k k k n n n t l k m p l l p l m p p t t ng t t k t p t".split()
+#: In a given name after its first syllable, KCNA writes ㄱ, ㄷ, ㅂ voiced: Ri Yong Gil,
+#: Kim Rak Gyom, Pak Thae Dok; the first syllable and the surname keep k, t, p (Kim Tok Hun).
+VOICED = {"k": "g", "t": "d", "p": "b"}
+
+
+def press_syllable(ch: str, voiced: bool) -> str:
+    code = ord(ch) - 0xAC00
+    initial, medial, final = code // 588, (code % 588) // 28, code % 28
+    head = PRESS_INITIALS[initial].replace("-", "")
+    if voiced:
+        head = VOICED.get(head, head)
+    return (head + PRESS_MEDIALS[medial] + PRESS_FINALS[final].replace("-", "")).capitalize()
+
+
+def dprk_press_form(hangul: str) -> str:
+    """A Korean name as KCNA's English prints it, syllable by syllable ('리영길' -> 'Ri Yong
+    Gil'). Used only where no English-language source read spells the name; such persons say so
+    in a comment."""
+    return " ".join(press_syllable(ch, voiced=i >= 2) for i, ch in enumerate(hangul))
+
+
 def literal(text: str) -> str:
     """A Turtle string literal."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -151,17 +177,21 @@ def persons(path: Path) -> Output:
         check(bool(SLUG.match(row["slug"])), path, number, f"bad slug {row['slug']!r}")
         if row["defined_in"]:
             continue  # described in another file (its owner's); the row only names it here
-        check(bool(row["en"]), path, number, "an English label is required")
         check(row["en_from"] in {"source", "hangul"}, path, number,
               "en_from must be 'source' (a source spells it so) or 'hangul' (romanized from the Hangul)")
-        names = [f"{literal(row['en'])}@en"]
+        english = row["en"]
+        if row["en_from"] == "hangul":
+            check(bool(HANGUL.match(row["ko"])), path, number, "a name romanized from Hangul needs the Hangul")
+            english = english or dprk_press_form(row["ko"])
+            check(english == dprk_press_form(row["ko"]), path, number,
+                  f"en {english!r} is not the press form of {row['ko']} ({dprk_press_form(row['ko'])!r})")
+        check(bool(english), path, number, "an English label is required")
+        names = [f"{literal(english)}@en"]
         alts = []
         if row["ko"]:
             check(bool(HANGUL.match(row["ko"])), path, number, f"ko must be Hangul, got {row['ko']!r}")
             names.append(f"{literal(row['ko'])}@ko")
             alts.append(f"{literal(revised_romanization(row['ko']))}@ko-Latn-x-rr")
-        else:
-            check(row["en_from"] == "source", path, number, "a name romanized from Hangul needs the Hangul")
         alts += [f"{literal(a.strip())}@en" for a in row["alt_en"].split("|") if a.strip()]
         lines = [f"person:{row['slug']}", "    a dprk:Person ;",
                  f"    rdfs:label {' , '.join(names)} ;"]
@@ -283,7 +313,7 @@ def english_labels() -> dict[str, str]:
     from the tables alone, so that a run depends on nothing but the tables."""
     labels = {"organization:" + slug: name for slug, name in BODIES.items()}
     for _, row in read_table(PEOPLE / "officials.csv")[1]:
-        labels[row["slug"]] = row["en"]
+        labels[row["slug"]] = row["en"] or dprk_press_form(row["ko"])
     for _, row in read_table(CENTRAL / "posts.csv")[1]:
         labels["post:" + row["slug"]] = row["en"]
     return labels
