@@ -266,7 +266,8 @@ def tenures(path: Path, labels: dict[str, str]) -> Output:
         where = labels.get("post:" + row["post"]) if row["post"] else labels.get("organization:" + row["body"])
         check(where is not None, path, number, f"unknown post or body {row['post'] or row['body']!r}")
         role = {"full": "", "alternate": "alternate member, "}.get(row["role"], "")
-        label = f"{person}, {role}{where} (from {start[:7] if row['start_precision'] == 'month' else start})"
+        since = start[:7] if row["start_precision"] == "month" else start
+        label = f"{person}, {role}{where} ({since} to {end})" if end else f"{person}, {role}{where} (from {since})"
         lines = [iri, f"    a dprk:{'PostHolding' if row['post'] else 'Membership'} ;",
                  f"    rdfs:label {literal(label)}@en ;", f"    org:member person:{row['person']} ;"]
         if row["post"]:
