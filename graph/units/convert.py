@@ -466,13 +466,14 @@ def build(directory: Path = HERE, graph_dir: Path = GRAPH) -> dict[Path, str]:
             for first, path in files.items()}
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, directory: Path = HERE) -> int:
+    """Write (or with --check, compare) the files; 0 ok, 1 a file differs, 2 bad input."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if a committed file differs from the tables")
     args = parser.parse_args(argv)
     try:
-        texts = build()
+        texts = build(directory)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -480,8 +481,8 @@ def main(argv: list[str] | None = None) -> int:
              if not p.is_file() or p.read_text(encoding="utf-8") != text]
     if args.check:
         for p in stale:
-            print(f"{p.relative_to(GRAPH.parent)} differs from what the tables give: re-run "
-                  "graph/units/convert.py", file=sys.stderr)
+            print(f"{p.name} differs from what the tables give: re-run graph/units/convert.py",
+                  file=sys.stderr)
         return 1 if stale else 0
     for p in stale:
         p.write_text(texts[p], encoding="utf-8")
