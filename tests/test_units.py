@@ -226,6 +226,9 @@ SELECT ?within WHERE {
     ("kangnam", "2012-06-01", {"pyongyang"}),
     ("sungho", "2000-01-01", {"pyongyang"}),
     ("sungho", "2015-01-01", {"north-hwanghae"}),
+    ("chunghwa", "1990-01-01", {"pyongyang"}),
+    ("hyangsan", "2000-01-01", {"north-phyongan"}),
+    ("hyangsan", "2024-01-01", {"jagang"}),
 ])
 def test_a_moved_unit_answers_within_which_first_level_unit_on_a_date(graph, slug, day, expected):
     rows = graph.query(WITHIN_ON, initBindings={
