@@ -59,9 +59,9 @@ FIRST_LEVEL = {
 
 STATE_SOURCES = ("kass-local-power-organs", "kass-local-power-organs-ja")
 PARTY_SOURCES = ("kbs-2016-05-16-local-party-titles", "koreaworldtimes-wpk-rules-2021-chapter-4",
-                 "tiwn-2021-03-city-county-party-committees")
+                 "tiwn-2021-03-city-county-party-committees", "nklw-city-county-party-committees")
 SECRETARY_SOURCES = ("kbs-2016-05-16-local-party-titles", "weblio-wpk-8th-congress-rules",
-                     "tiwn-2021-03-city-county-party-committees")
+                     "tiwn-2021-03-city-county-party-committees", "nklw-city-county-party-committees")
 
 
 @dataclass(frozen=True)
