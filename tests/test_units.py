@@ -52,21 +52,22 @@ def unit(slug: str) -> rdflib.URIRef:
     return rdflib.URIRef(f"{KG}unit/{slug}")
 
 
-@pytest.fixture(scope="module")
-def graph() -> rdflib.Graph:
+def parsed(paths) -> rdflib.Graph:
     g = rdflib.Graph()
-    for path in resources.graph_files():
+    for path in paths:
         g.parse(path, format="turtle")
     return g
+
+
+@pytest.fixture(scope="module")
+def graph() -> rdflib.Graph:
+    return parsed(resources.graph_files())
 
 
 @pytest.fixture(scope="module")
 def unit_files_graph() -> rdflib.Graph:
     """Only what the converter wrote."""
-    g = rdflib.Graph()
-    for path in convert.outputs().values():
-        g.parse(path, format="turtle")
-    return g
+    return parsed(convert.outputs().values())
 
 
 # --- the table and its converter -----------------------------------------------------------
@@ -178,11 +179,8 @@ def test_each_unit_lies_within_a_first_level_unit_and_cites_a_source(graph, row)
 def test_units_described_elsewhere_are_not_described_again(graph, unit_files_graph):
     """A row marked defined_elsewhere points at a unit another file types and labels; the
     files written here add its organs only. Every other unit is described here and nowhere else."""
-    others = rdflib.Graph()
     mine = {p.resolve() for p in convert.outputs().values()}
-    for path in resources.graph_files():
-        if path.resolve() not in mine:
-            others.parse(path, format="turtle")
+    others = parsed(p for p in resources.graph_files() if p.resolve() not in mine)
     for row in table():
         u = unit(row["slug"])
         if row["defined_elsewhere"]:
