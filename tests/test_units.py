@@ -2,7 +2,8 @@
 county, a city or a ward.
 
 - The table is the truth: re-running graph/units/convert.py gives the committed Turtle files
-  byte for byte, and bad input is refused with one line naming the file, line and column.
+  byte for byte, bad input is refused with one line naming the file, line and column, and the
+  written files pass the checks a user's batch passes (dprk-kg validate).
 - Every city and county of the table has both chains (assembly -> committee it elects ->
   chairman's post; party committee -> chief secretary's post), hung under its first-level
   unit's organs; a ward has the state chain only and a district (ku, chigu) none, as the
@@ -24,6 +25,7 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
+import dprk_kg
 from dprk_kg import resources
 from dprk_kg.namespaces import DPRK, KG
 
@@ -111,6 +113,16 @@ def test_bad_rows_are_refused_with_file_line_and_column(tmp_path, capsys, column
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
     assert not list(tmp_path.glob("*.ttl")), "nothing is written when the input is bad"
+
+
+def test_the_files_pass_the_checks_any_batch_passes(built_store):
+    """The tables reach the graph as a user's batch would: the written files, with the units'
+    sources and holdings, validate against the SHACL shapes and the rest of the graph."""
+    files = [*convert.outputs().values(), UNITS_DIR / "sources.ttl", UNITS_DIR / "holdings.ttl"]
+    with dprk_kg.open(built_store) as kg:
+        report = kg.validate(files, progress=False)
+    assert report.conforms, [p for p in report.problems if p.severity == "violation"]
+    assert report.focus_nodes > 1000
 
 
 # --- what the graph says of each unit --------------------------------------------------------
