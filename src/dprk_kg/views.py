@@ -595,13 +595,22 @@ def _exists_on(model: Model, organ: str, as_of: str) -> bool:
     return True
 
 
+def _below_first_level(model: Model, organ: str) -> bool:
+    """Whether the organ governs a city, county or ward (a unit of the city/county level)."""
+    unit = model.first(organ, DPRK + "jurisdiction")
+    return bool(unit) and model.first(unit, DPRK + "divisionLevel") == DPRK + "CityCountyLevel"
+
+
 def hierarchy(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
-    """Party organs and state organs as two trees, from the centre down to the units
-    (org:subOrganizationOf, and dprk:electedBy for a state organ with no parent organ)."""
+    """Party organs and state organs as two trees, from the centre down to the first-level
+    units (org:subOrganizationOf, and dprk:electedBy for a state organ with no parent organ).
+    The organs of cities, counties and wards are left out: some two hundred units under the
+    provinces would bury the tree, and each is drawn by the dual-power view of its unit."""
     as_of = opts.as_of or today()
     g = new_graph("hierarchy", as_of=as_of)
     organs = [o for c in (DPRK + "PartyOrgan", DPRK + "StateOrgan", DPRK + "PoliticalParty")
-              for o in model.instances(c) if _exists_on(model, o, as_of)]
+              for o in model.instances(c)
+              if _exists_on(model, o, as_of) and not _below_first_level(model, o)]
     links: list[tuple[str, str, str]] = []
     for organ in organs:
         parents = model.iris(organ, ORG + "subOrganizationOf")
