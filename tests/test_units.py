@@ -125,16 +125,18 @@ def test_the_files_pass_the_checks_any_batch_passes(built_store):
     assert report.focus_nodes > 1000
 
 
-def test_the_hierarchy_view_stops_at_the_first_level_so_it_stays_drawable(built_store):
-    """Two hundred units' organs would bury the tree of the README's picture; each county is
-    drawn by its own dual-power view instead."""
+def test_the_whole_country_views_stop_at_the_first_level_so_they_stay_drawable(built_store):
+    """Two hundred units' organs would bury the README's pictures: the hierarchy and the
+    dual-power view of every unit stop at the first level, and each county is drawn by the
+    dual-power view of that county."""
     organ = f"{KG}organization/" + "{}"
     with dprk_kg.open(built_store) as kg:
-        g = kg.export(view="hierarchy")
+        tree, country = kg.export(view="hierarchy"), kg.export(view="dual-power")
         county = kg.export(view="dual-power", unit=f"{KG}unit/kumya")
-    assert organ.format("south-hamgyong-party-committee") in g
-    assert organ.format("kumya-party-committee") not in g
-    assert organ.format("chongjin-peoples-committee") not in g
+    for g in (tree, country):
+        assert organ.format("south-hamgyong-party-committee") in g
+        assert organ.format("kumya-party-committee") not in g
+        assert organ.format("chongjin-peoples-committee") not in g
     assert {organ.format("kumya-party-committee"), organ.format("kumya-peoples-committee")} <= set(county)
 
 
