@@ -438,14 +438,17 @@ PARTY_CHAIN = (DPRK + "LocalPartyCommittee", DPRK + "ChiefSecretary")
 
 
 def dual_power(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
-    """For one unit or all: assembly → people's committee → chairman → holder, party
-    committee → chief secretary → holder, and the de facto authority between the two posts."""
+    """For one unit (of any level) or every first-level unit: assembly → people's committee →
+    chairman → holder, party committee → chief secretary → holder, and the de facto authority
+    between the two posts. Without a unit the cities and counties are left out, as the
+    dual-power query leaves them out: some two hundred of them would bury the picture."""
     as_of = opts.as_of or today()
     if opts.unit:
         units = [opts.unit]
     else:
         organs = model.instances(STATE_CHAIN[0]) + model.instances(STATE_CHAIN[1]) + model.instances(PARTY_CHAIN[0])
-        units = sorted({u for o in organs for u in model.iris(o, DPRK + "jurisdiction")})
+        units = sorted({u for o in organs for u in model.iris(o, DPRK + "jurisdiction")
+                        if not _city_county_level(model, u)})
         if not units:
             raise UserError("no unit in the graph has local organs (a people's assembly, people's "
                             "committee or party committee with dprk:jurisdiction): nothing to draw")
@@ -605,13 +608,27 @@ def _exists_on(model: Model, organ: str, as_of: str) -> bool:
     return True
 
 
+def _city_county_level(model: Model, unit: str) -> bool:
+    """Whether the unit is a city, county, district or ward (below the first level)."""
+    return model.first(unit, DPRK + "divisionLevel") == DPRK + "CityCountyLevel"
+
+
+def _below_first_level(model: Model, organ: str) -> bool:
+    """Whether the organ governs a city, county, district or ward."""
+    unit = model.first(organ, DPRK + "jurisdiction")
+    return bool(unit) and _city_county_level(model, unit)
+
+
 def hierarchy(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:
-    """Party organs and state organs as two trees, from the centre down to the units
-    (org:subOrganizationOf, and dprk:electedBy for a state organ with no parent organ)."""
+    """Party organs and state organs as two trees, from the centre down to the first-level
+    units (org:subOrganizationOf, and dprk:electedBy for a state organ with no parent organ).
+    The organs of cities, counties and wards are left out: some two hundred units under the
+    provinces would bury the tree, and each is drawn by the dual-power view of its unit."""
     as_of = opts.as_of or today()
     g = new_graph("hierarchy", as_of=as_of)
     organs = [o for c in (DPRK + "PartyOrgan", DPRK + "StateOrgan", DPRK + "PoliticalParty")
-              for o in model.instances(c) if _exists_on(model, o, as_of)]
+              for o in model.instances(c)
+              if _exists_on(model, o, as_of) and not _below_first_level(model, o)]
     links: list[tuple[str, str, str]] = []
     for organ in organs:
         parents = model.iris(organ, ORG + "subOrganizationOf")
