@@ -54,3 +54,10 @@ def test_wrong_calls_to_the_api_are_reported(mypy_cache: Path, tmp_path: Path) -
     errors = {int(line.split(":")[1]) for line in done.stdout.splitlines()
               if line.startswith(str(notebook)) and ": error:" in line}
     assert errors == {6, 7, 8, 9, 10, 11}, done.stdout
+
+
+def test_the_package_says_it_is_typed() -> None:
+    """Without the PEP 561 marker, a user's type checker ignores the package's annotations."""
+    import dprk_kg
+
+    assert (Path(dprk_kg.__file__).parent / "py.typed").is_file()
