@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias, overload
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, overload
 
 import pyoxigraph as ox
 
@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # the modules behind the hooks below load only when a hook is
 
 #: What a term of a query's answer becomes in Python (see :func:`python_value`).
 Value: TypeAlias = str | int | float | Decimal | bool | dt.date | dt.datetime
+#: What a named query's parameter may be given as: its text, a number or a date.
+ParamValue: TypeAlias = str | int | float | Decimal | dt.date
 
 XSD = namespaces.PREFIXES["xsd"]
 _NUMBERS: dict[str, Callable[[str], Value]] = {t: int for t in namespaces.XSD_INTEGERS}
@@ -91,6 +93,21 @@ class Rows(list[dict[str, Value]]):
         except ImportError:
             raise UserError("to_dataframe() needs pandas: pip install pandas") from None
         return pandas.DataFrame(list(self), columns=self.variables)
+
+
+class Stats(TypedDict):
+    """What :meth:`KnowledgeGraph.stats` answers (``dprk-kg stats --format json`` prints it)."""
+
+    triples: int
+    #: Triples in each named graph, by graph IRI.
+    graphs: dict[str, int]
+    #: Distinct entities of each class (ontology graphs left out), by class IRI.
+    classes: dict[str, int]
+    sources: int
+    #: Triples of each added batch, by batch id.
+    batches: dict[str, int]
+    #: The store folder or the server's query URL.
+    store: str
 
 
 def open(store: str | Path | None = None, endpoint: str | None = None, *,
@@ -157,7 +174,7 @@ class KnowledgeGraph:
         """The named queries, by name (read from their headers; nothing runs)."""
         return catalog.catalog()
 
-    def query(self, name: str, **params: Any) -> Rows | bool | list[ox.Triple]:
+    def query(self, name: str, **params: ParamValue) -> Rows | bool | list[ox.Triple]:
         """Run the named query ``name``; parameters as keywords (``date="2019-03-10"``)."""
         given = {k: (v.isoformat() if isinstance(v, dt.date) else str(v)) for k, v in params.items()}
         return _rows(query.run_named(self.store, catalog.get(name), given))
@@ -166,7 +183,7 @@ class KnowledgeGraph:
         """Run an ad hoc read-only query (updates and SERVICE are refused)."""
         return _rows(query.run_sparql(self.store, text))
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> Stats:
         """Triples, named graphs, entities per class, sources and added batches."""
         s = self.store
         graphs = {lexical(r["g"]): int(lexical(r["n"])) for r in s.select(
@@ -240,4 +257,4 @@ def _rows(result: SelectResult | bool | list[ox.Triple]) -> Rows | bool | list[o
     return Rows(result) if isinstance(result, SelectResult) else result
 
 
-__all__ = ["open", "KnowledgeGraph", "Rows"]
+__all__ = ["open", "KnowledgeGraph", "Rows", "Stats"]
