@@ -48,6 +48,7 @@ MALFORMED = {
                        "looks like a parameter"),
     "update": ("#+ summary: s\nDELETE WHERE { ?s ?p ?o }\n", 1, "updates are refused"),
     "empty-enumerate": ("#+ summary: s\n#+ columns: x\n#+ enumerate:\n#+   text: []\n" + BODY, 1, "non-empty list"),
+    "null-enumerate": ("#+ summary: s\n#+ columns: x\n#+ enumerate:\n#+   text: [a, ~]\n" + BODY, 1, "non-empty list of values"),
 }
 
 

@@ -20,24 +20,37 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, overload
 
 import pyoxigraph as ox
 
 from dprk_kg import build as builder
 from dprk_kg import catalog, coverage, namespaces, query
 from dprk_kg.errors import UserError
-from dprk_kg.store import SelectResult, Store, Term
+from dprk_kg.store import SelectResult, Store, Term, lexical
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMBERS: dict[str, type] = {t: int for t in namespaces.XSD_INTEGERS}
+if TYPE_CHECKING:  # the modules behind the hooks below load only when a hook is called
+    import networkx as nx
+    import pandas
+
+    from dprk_kg.ingest import BatchInfo, Outcome
+    from dprk_kg.resolve import Hit
+    from dprk_kg.validation import Report
+
+#: What a term of a query's answer becomes in Python (see :func:`python_value`).
+Value: TypeAlias = str | int | float | Decimal | bool | dt.date | dt.datetime
+#: What a named query's parameter may be given as: its text, a number or a date.
+ParamValue: TypeAlias = str | int | float | Decimal | dt.date
+
+XSD = namespaces.PREFIXES["xsd"]
+_NUMBERS: dict[str, Callable[[str], Value]] = {t: int for t in namespaces.XSD_INTEGERS}
 _NUMBERS.update({XSD + "decimal": Decimal, XSD + "double": float, XSD + "float": float})
 
 
-def python_value(term: Term) -> Any:
+def python_value(term: Term) -> Value:
     """A term as the Python value a notebook expects: IRIs as str, typed literals converted.
 
     >>> python_value(ox.Literal("2019-03-10", datatype=ox.NamedNode(XSD + "date")))
@@ -64,7 +77,7 @@ def python_value(term: Term) -> Any:
     return term.value
 
 
-class Rows(list):
+class Rows(list[dict[str, Value]]):
     """A SELECT answer as a list of dicts of Python values (unbound variables absent).
 
     ``.variables`` keeps the column order, ``.result`` the RDF terms themselves.
@@ -75,13 +88,30 @@ class Rows(list):
         self.variables = result.variables
         self.result = result
 
-    def to_dataframe(self) -> Any:
+    def to_dataframe(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame (needs pandas: ``pip install pandas``)."""
         try:
             import pandas
         except ImportError:
             raise UserError("to_dataframe() needs pandas: pip install pandas") from None
         return pandas.DataFrame(list(self), columns=self.variables)
+
+
+class Stats(TypedDict):
+    """What :meth:`KnowledgeGraph.stats` answers (``dprk-kg stats --format json`` prints it)."""
+
+    triples: int
+    #: Triples in each named graph, by graph IRI.
+    graphs: dict[str, int]
+    #: Distinct entities of each class (ontology graphs left out), by class IRI.
+    classes: dict[str, int]
+    sources: int
+    #: Triples of each added batch, by batch id.
+    batches: dict[str, int]
+    #: The store folder or the server's query URL.
+    store: str
+    #: One row per level (:class:`dprk_kg.coverage.LevelCoverage` as a dict), as of today.
+    coverage: list[dict[str, object]]
 
 
 def open(store: str | Path | None = None, endpoint: str | None = None, *,
@@ -148,7 +178,7 @@ class KnowledgeGraph:
         """The named queries, by name (read from their headers; nothing runs)."""
         return catalog.catalog()
 
-    def query(self, name: str | catalog.NamedQuery, **params: Any) -> Rows | bool | list[ox.Triple]:
+    def query(self, name: str | catalog.NamedQuery, **params: ParamValue) -> Rows | bool | list[ox.Triple]:
         """Run the named query ``name`` (or one already read); parameters as keywords
         (``date="2019-03-10"``)."""
         given = {k: (v.isoformat() if isinstance(v, dt.date) else str(v)) for k, v in params.items()}
@@ -166,20 +196,20 @@ class KnowledgeGraph:
 
         return resolve.resolve(self.store, text, kinds, what=what)
 
-    def search(self, text: str, limit: int = 20, *, kinds: Sequence[str] | None = None) -> list[Any]:
+    def search(self, text: str, limit: int = 20, *, kinds: Sequence[str] | None = None) -> list[Hit]:
         """The nodes ``text`` may name, best first, typo-tolerant: a list of
         :class:`dprk_kg.resolve.Hit` (see :func:`dprk_kg.resolve.search`)."""
         from dprk_kg import resolve
 
         return resolve.search(self.store, text, limit, kinds=kinds)
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> Stats:
         """Triples, named graphs, entities per class, sources, added batches, and the coverage
         of each level (:mod:`dprk_kg.coverage`) as of today."""
         s = self.store
-        graphs = {r["g"].value: int(r["n"].value) for r in s.select(
+        graphs = {lexical(r["g"]): int(lexical(r["n"])) for r in s.select(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g").rows}
-        classes = {r["class"].value: int(r["n"].value) for r in s.select(
+        classes = {lexical(r["class"]): int(lexical(r["n"])) for r in s.select(
             "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { GRAPH ?g { ?x a ?class } "
             f"FILTER(!STRSTARTS(STR(?g), \"{namespaces.ONTOLOGY_GRAPH}\")) }} "
             "GROUP BY ?class ORDER BY DESC(?n) ?class").rows}
@@ -188,10 +218,10 @@ class KnowledgeGraph:
         # per-graph figures say what each file holds.
         distinct = s.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
         return {
-            "triples": int(distinct.rows[0]["n"].value),
+            "triples": int(lexical(distinct.rows[0]["n"])),
             "graphs": graphs,
             "classes": classes,
-            "sources": int(sources.rows[0]["n"].value),
+            "sources": int(lexical(sources.rows[0]["n"])),
             "batches": {g[len(namespaces.BATCH_GRAPH):]: n for g, n in graphs.items()
                         if g.startswith(namespaces.BATCH_GRAPH)},
             "store": self.endpoint or str(self.store_dir),
@@ -199,40 +229,57 @@ class KnowledgeGraph:
         }
 
     # -- hooks filled by the validation, ingest and export modules -------------------------
-    def validate(self, *args: Any, **kwargs: Any) -> Any:
-        """Validate new facts against the shapes and the graph (see :mod:`dprk_kg.validation`)."""
+    def validate(self, paths: Iterable[Path], *, fmt: str | None = None,
+                 shapes: Path | None = None, progress: bool = True) -> Report:
+        """Validate the facts in ``paths`` against the shapes and the graph, changing nothing
+        (see :mod:`dprk_kg.validation`). ``fmt`` overrides the format the file names imply,
+        ``shapes`` replaces the shipped shapes file."""
         from dprk_kg import validation
 
-        return validation.validate(self, *args, **kwargs)
+        return validation.validate(self, paths, fmt=fmt, shapes=shapes, progress=progress)
 
-    def add(self, *args: Any, **kwargs: Any) -> Any:
-        """Validate and add a batch of facts, all or nothing (see :mod:`dprk_kg.ingest`)."""
+    def add(self, paths: Iterable[Path], *, source: str | None = None, fmt: str | None = None,
+            shapes: Path | None = None, progress: bool = True) -> Outcome:
+        """Validate and add the facts in ``paths`` as one batch, all or nothing (see
+        :mod:`dprk_kg.ingest`); ``source`` is recorded as the batch's source."""
         from dprk_kg import ingest
 
-        return ingest.add(self, *args, **kwargs)
+        return ingest.add(self, paths, source=source, fmt=fmt, shapes=shapes, progress=progress)
 
-    def batches(self) -> Any:
+    def batches(self) -> list[BatchInfo]:
         """The batches users added, oldest first (see :mod:`dprk_kg.ingest`)."""
         from dprk_kg import ingest
 
         return ingest.batches(self)
 
-    def remove(self, *args: Any, **kwargs: Any) -> Any:
-        """Take an added batch back, refused if what remains would break a shape."""
+    def remove(self, batch_id: str, *, force: bool = False, shapes: Path | None = None) -> Outcome:
+        """Take an added batch back, refused if what remains would break a shape (``force``
+        removes it anyway)."""
         from dprk_kg import ingest
 
-        return ingest.remove(self, *args, **kwargs)
+        return ingest.remove(self, batch_id, force=force, shapes=shapes)
 
-    def export(self, *args: Any, **kwargs: Any) -> Any:
-        """A view of the graph as a networkx graph, or written for Gephi, Graphviz, Cytoscape or
-        a browser (see :mod:`dprk_kg.export`)."""
+    @overload
+    def export(self, fmt: None = None, path: None = None, *, view: str = "full",
+               unit: str | None = None, person: str | None = None,
+               as_of: str | None = None) -> nx.MultiDiGraph: ...
+
+    @overload
+    def export(self, fmt: str, path: Path | str, *, view: str = "full", unit: str | None = None,
+               person: str | None = None, as_of: str | None = None) -> Path: ...
+
+    def export(self, fmt: str | None = None, path: Path | str | None = None, *,
+               view: str = "full", unit: str | None = None, person: str | None = None,
+               as_of: str | None = None) -> nx.MultiDiGraph | Path:
+        """The view ``view`` of the graph as a networkx graph, or, given a format and a path,
+        written for Gephi, Graphviz, Cytoscape or a browser (see :mod:`dprk_kg.export`)."""
         from dprk_kg import export
 
-        return export.export(self, *args, **kwargs)
+        return export.export(self, fmt, path, view=view, unit=unit, person=person, as_of=as_of)
 
 
 def _rows(result: SelectResult | bool | list[ox.Triple]) -> Rows | bool | list[ox.Triple]:
     return Rows(result) if isinstance(result, SelectResult) else result
 
 
-__all__ = ["open", "KnowledgeGraph", "Rows"]
+__all__ = ["open", "KnowledgeGraph", "Rows", "Stats"]

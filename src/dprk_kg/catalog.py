@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,10 @@ def _header_lines(lines: list[str], path: Path) -> tuple[list[str], int]:
     return header, first if first is not None else 0
 
 
+#: How a header check reports a problem: a UserError naming the file and the header's line.
+Fail = Callable[[str], UserError]
+
+
 def _build(path: Path, text: str, meta: dict[str, Any], line: int) -> NamedQuery:
     def fail(message: str) -> UserError:
         return UserError(message, file=str(path), line=line)
@@ -154,12 +159,12 @@ def _build(path: Path, text: str, meta: dict[str, Any], line: int) -> NamedQuery
             raise fail(f"'{key}' names {', '.join(sorted(extra))}, not a parameter of the query "
                        f"(its parameters: {', '.join(sorted(names)) or 'none'})")
     for name, values in allowed.items():
-        if not isinstance(values, list) or not values:
+        if not isinstance(values, list) or not values or None in values:
             raise fail(f"'enumerate' for {name} must be a non-empty list of values")
     params = tuple(
         Param(p.name, p.variable, p.kind, p.required and p.name not in defaults,
               _text(descriptions.get(p.name)), _text(defaults.get(p.name)),
-              tuple(map(_text, allowed[p.name])) if p.name in allowed else None)
+              tuple(map(_scalar, allowed[p.name])) if p.name in allowed else None)
         for p in params)
 
     columns = _columns(meta.get("columns"), fail)
@@ -183,16 +188,19 @@ def _build(path: Path, text: str, meta: dict[str, Any], line: int) -> NamedQuery
                       tuple(map(str, tags)), params, columns, table)
 
 
-def _text(value: Any) -> str | None:
+def _text(value: object) -> str | None:
+    """A YAML scalar or null as the text a user would type (see :func:`_scalar`)."""
+    return None if value is None else _scalar(value)
+
+
+def _scalar(value: object) -> str:
     """A YAML scalar as the text a user would type (YAML reads 2019-03-10 as a date)."""
-    if value is None:
-        return None
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
 
 
-def _mapping(meta: dict[str, Any], key: str, fail: Any) -> dict[str, Any]:
+def _mapping(meta: dict[str, Any], key: str, fail: Fail) -> dict[str, Any]:
     """A header mapping; grlc's list of one-key mappings is accepted too."""
     value = meta.get(key) or {}
     if isinstance(value, list) and all(isinstance(v, dict) and len(v) == 1 for v in value):
@@ -202,7 +210,7 @@ def _mapping(meta: dict[str, Any], key: str, fail: Any) -> dict[str, Any]:
     return {str(k): v for k, v in value.items()}
 
 
-def _columns(value: Any, fail: Any, key: str = "columns") -> tuple[str, ...]:
+def _columns(value: Any, fail: Fail, key: str = "columns") -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
@@ -212,7 +220,7 @@ def _columns(value: Any, fail: Any, key: str = "columns") -> tuple[str, ...]:
     return tuple(c.lstrip("?") for c in value)
 
 
-def _params(text: str, fail: Any) -> list[Param]:
+def _params(text: str, fail: Fail) -> tuple[Param, ...]:
     """The parameters the query's variables declare, in order of first use."""
     found: dict[str, Param] = {}
     for t in tokens(text):
@@ -232,7 +240,7 @@ def _params(text: str, fail: Any) -> list[Param]:
         other = found.setdefault(param.name, param)
         if other.variable != param.variable:
             raise fail(f"parameter {param.name} is written both ?{other.variable} and ?{param.variable}")
-    return list(found.values())
+    return tuple(found.values())
 
 
 def projection(text: str) -> list[str] | None:

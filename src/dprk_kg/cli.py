@@ -4,7 +4,7 @@ Each command parses its options, makes one API call and prints. Errors are
 :class:`~dprk_kg.errors.UserError`: one line on stderr and exit code 2 (a traceback only with
 ``--debug``); a check that did not hold exits 1.
 
-Sections below are owned by different engineers: toolkit (queries, query, sparql, build,
+Commands are grouped in sections by job: toolkit (queries, query, sparql, build,
 stats), ingest (validate, add, batches, remove), export (export). Inside a command, call
 :func:`graph` for the :class:`~dprk_kg.api.KnowledgeGraph` the global options describe, and
 :func:`emit` / :func:`warn` to print.
@@ -309,7 +309,7 @@ def stats(fmt: Annotated[ListFormat, typer.Option("--format", help="Output forma
 
 
 # ======================================================================================
-# Ingest (owner: validate/ingest engineer): validate, add, batches, remove
+# Ingest (dprk_kg.validation, dprk_kg.ingest): validate, add, batches, remove
 # ======================================================================================
 
 class ReportFormat(str, Enum):
@@ -413,7 +413,7 @@ def remove(batch: Annotated[str, typer.Argument(help="The batch id (see `dprk-kg
 
 
 # ======================================================================================
-# Export (owner: export engineer): export
+# Export (dprk_kg.export): export
 # ======================================================================================
 
 ExportFormat = Enum("ExportFormat", {f: f for f in ("graphml", "gexf", "dot", "svg", "png", "cytoscape", "html")}, type=str)
@@ -435,7 +435,7 @@ def export_command(
 
 
 # ======================================================================================
-# Serve (owner: web engineer): serve
+# Serve (dprk_kg.web): serve
 # ======================================================================================
 
 @app.command()

@@ -25,13 +25,16 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from dprk_kg import dot, palette, views
 from dprk_kg.errors import UserError
 from dprk_kg.store import Store
+
+if TYPE_CHECKING:  # the API calls this module; the import would be a cycle at run time
+    from dprk_kg.api import KnowledgeGraph
 
 #: Past this many nodes the HTML viewer starts collapsed into groups by kind and level.
 COLLAPSE_THRESHOLD = 300
@@ -205,7 +208,7 @@ def export_store(store: Store, fmt: str, path: Path | str, *, view: str = "full"
     return write(views.build_view(store, view, unit=unit, person=person, as_of=as_of), fmt, path)
 
 
-def export(kg: Any, fmt: str | None = None, path: Path | str | None = None, *, view: str = "full",
+def export(kg: KnowledgeGraph, fmt: str | None = None, path: Path | str | None = None, *, view: str = "full",
            unit: str | None = None, person: str | None = None, as_of: str | None = None) -> nx.MultiDiGraph | Path:
     """``KnowledgeGraph.export``: with ``fmt`` and ``path``, write the file and return its path;
     without them, return the view as a networkx graph (for a notebook)."""

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -42,6 +42,9 @@ from dprk_kg.parse import Batch, expand_iri, read_files
 from dprk_kg.store import EmbeddedStore, Store
 from dprk_kg.names import NameIndex, judgements_file, name_index_for, refresh_name_index
 from dprk_kg.validation import Report, Shapes, load_shapes, validate_batch
+
+if TYPE_CHECKING:  # the API calls this module; the import would be a cycle at run time
+    from dprk_kg.api import KnowledgeGraph
 
 XSD = namespaces.PREFIXES["xsd"]
 DCTERMS = namespaces.PREFIXES["dcterms"]
@@ -119,7 +122,7 @@ def _remove_partial_files(store_dir: Path) -> None:
 
 # -- add --------------------------------------------------------------------------------------
 
-def add(kg: Any, paths: Iterable[Path], *, source: str | None = None, fmt: str | None = None,
+def add(kg: KnowledgeGraph, paths: Iterable[Path], *, source: str | None = None, fmt: str | None = None,
         shapes: Path | None = None, progress: bool = True) -> Outcome:
     """Validate the files and, if they conform, commit them as one new batch.
 
@@ -224,7 +227,7 @@ def _fsync_dir(folder: Path) -> None:
 
 # -- list -------------------------------------------------------------------------------------
 
-def batches(kg: Any) -> list[BatchInfo]:
+def batches(kg: KnowledgeGraph) -> list[BatchInfo]:
     """Every added batch, oldest first, from the metadata graph."""
     return batch_list(kg.store)
 
@@ -255,7 +258,7 @@ def batch_list(store: Store) -> list[BatchInfo]:
 
 # -- remove -----------------------------------------------------------------------------------
 
-def remove(kg: Any, batch_id: str, *, force: bool = False, shapes: Path | None = None) -> Outcome:
+def remove(kg: KnowledgeGraph, batch_id: str, *, force: bool = False, shapes: Path | None = None) -> Outcome:
     """Take a batch back, unless what is left would break a shape (``force`` overrides).
 
     Facts of other batches that depend on it (a holding of a person this batch introduced)

@@ -11,7 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from dprk_kg.namespaces import PREFIXES
-from dprk_kg.store import Store
+from dprk_kg.store import Store, lexical
 
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 #: Rank of a label's language for display: English, untagged, Korean, then the rest.
@@ -41,5 +41,5 @@ def display_labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
         values = " ".join(f"<{i}>" for i in wanted[start:start + 400])
         for row in store.select(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x <{RDFS_LABEL}> ?l }}").rows:
             if isinstance(row["l"], ox.Literal):
-                found.setdefault(row["x"].value, []).append(row["l"])
+                found.setdefault(lexical(row["x"]), []).append(row["l"])
     return {iri: label for iri, lits in found.items() if (label := display_label(lits)) is not None}

@@ -40,7 +40,7 @@ from dprk_kg.labels import display_labels
 from dprk_kg.names import NAME_PREDICATES, NameIndex, name_key, stamp_of
 from dprk_kg.namespaces import KG, PREFIXES
 from dprk_kg.results import curie
-from dprk_kg.store import EmbeddedStore, Store
+from dprk_kg.store import EmbeddedStore, Store, lexical
 
 if TYPE_CHECKING:
     from dprk_kg.api import KnowledgeGraph
@@ -91,8 +91,9 @@ class CachedNames:
         return self.index.lookup(k for k in keys if k)
 
     def containing(self, key: str, limit: int) -> list[tuple[str, str]]:
-        return self.index.db.execute("SELECT iri, name FROM names WHERE instr(key, ?) > 0 LIMIT ?",
-                                     (key, limit)).fetchall()
+        rows: list[tuple[str, str]] = self.index.db.execute(
+            "SELECT iri, name FROM names WHERE instr(key, ?) > 0 LIMIT ?", (key, limit)).fetchall()
+        return rows
 
     def ending(self, suffix: str) -> list[str]:
         return [r[0] for r in self.index.db.execute(
@@ -159,7 +160,7 @@ def scan_names(store: Store) -> Iterator[tuple[str, str]]:
         preds = " ".join(f"<{p}>" for p in NAME_PREDICATES)
         for r in store.select(f"SELECT DISTINCT ?x ?l WHERE {{ VALUES ?p {{ {preds} }} ?x ?p ?l "
                               "FILTER(isIRI(?x) && isLiteral(?l)) }").rows:
-            yield r["x"].value, r["l"].value
+            yield lexical(r["x"]), lexical(r["l"])
         return
     for p in NAME_PREDICATES:
         for q in native.quads_for_pattern(None, ox.NamedNode(p), None):
@@ -279,8 +280,8 @@ def _as_typed(store: Store, text: str) -> list[str]:
     """The nodes labelled exactly ``text`` (untagged, English or Korean), by the store's index:
     one query per form, since asked as one (a UNION) the store would read every label. This
     answers the usual case fast where no name-key cache is at hand (a server)."""
-    terms = [ox.Literal(text, **lang) for lang in ({}, {"language": "en"}, {"language": "ko"})]
-    return sorted({r["x"].value for term in terms for r in store.select(
+    terms = [ox.Literal(text), ox.Literal(text, language="en"), ox.Literal(text, language="ko")]
+    return sorted({lexical(r["x"]) for term in terms for r in store.select(
         f"SELECT DISTINCT ?x WHERE {{ ?x <{RDFS_LABEL}> ?_label FILTER(isIRI(?x)) }} LIMIT 6",
         {"_label": term}).rows})
 
@@ -298,7 +299,7 @@ def _of_kinds(store: Store, iris: Iterable[str], kinds: Sequence[str] | None) ->
     classes = " ".join(f"<{_expand(k) or k}>" for k in kinds)
     rows = store.select(f"SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {values} }} VALUES ?c {{ {classes} }} "
                         f"?x <{RDF_TYPE}>/<{PREFIXES['rdfs']}subClassOf>* ?c }}").rows
-    return {r["x"].value for r in rows}
+    return {lexical(r["x"]) for r in rows}
 
 
 # -- the API --------------------------------------------------------------------------------
@@ -340,7 +341,7 @@ def _hits(store: Store, iris: list[str], found: dict[str, tuple[float, str]]) ->
         rows = store.select(f"SELECT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x <{RDF_TYPE}> ?t }}").rows
         by_node: dict[str, list[str]] = {}
         for r in rows:
-            by_node.setdefault(r["x"].value, []).append(r["t"].value)
+            by_node.setdefault(lexical(r["x"]), []).append(lexical(r["t"]))
         class_labels = display_labels(store, {t for ts in by_node.values() for t in ts})
         types = {x: ", ".join(sorted({class_labels.get(t, curie(t)) for t in ts})) for x, ts in by_node.items()}
     return [Hit(i, kind_of(i), shown.get(i) or curie(i), found[i][1], round(found[i][0], 1), types.get(i, ""))
@@ -386,9 +387,9 @@ def resolve(kg: Graph, text: str, kinds: Sequence[str] | None = None, *, what: s
         parts: dict[str, int] = {}
         for node, name in names.containing(key, 200):
             parts[node] = min(parts.get(node, 1 << 30), len(name))
-        allowed = sorted(_of_kinds(store, parts, kinds), key=lambda n: (parts[n], n))
-        if allowed:
-            return _one(store, text, allowed, what)
+        within = sorted(_of_kinds(store, parts, kinds), key=lambda n: (parts[n], n))
+        if within:
+            return _one(store, text, within, what)
     nothing = "nothing is" if what == "thing" else f"no {what} is"
     raise UserError(f"{nothing} called {text!r}" + _suggest(store, text, kinds))
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import threading
 import urllib.parse
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import pyoxigraph as ox
 
@@ -29,7 +29,11 @@ from dprk_kg import namespaces
 from dprk_kg.errors import UserError
 from dprk_kg.sparqltext import bind_values
 
+if TYPE_CHECKING:
+    from http.client import HTTPMessage
+
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
+T = TypeVar("T")
 
 #: Server row caps seen in the wild (Virtuoso's ResultSetMaxRows, QLever's and others'
 #: defaults): a result of exactly this many rows was probably cut.
@@ -46,12 +50,25 @@ class SelectResult:
     row_cap: int | None = field(default=None)
 
 
+#: What a query answers: rows (SELECT), a truth value (ASK) or triples (CONSTRUCT, DESCRIBE).
+Answer = Union[SelectResult, bool, list[ox.Triple]]
+
+
+def lexical(term: Term) -> str:
+    """The IRI, blank node id or literal text of ``term``; a quoted triple as N-Triples.
+
+    >>> lexical(ox.Literal("17", datatype=ox.NamedNode(namespaces.PREFIXES["xsd"] + "integer")))
+    '17'
+    """
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
 class QueryTimeout(UserError):
     """The query ran longer than the user allowed."""
 
 
 class Store:
-    """The embedded and remote backends behind one interface (see the team brief)."""
+    """The embedded and remote backends behind one interface: the code above runs on either."""
 
     timeout: float | None = None
 
@@ -106,7 +123,7 @@ class Store:
 
     def __len__(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows
-        return int(rows[0]["n"].value)
+        return int(lexical(rows[0]["n"]))
 
     def close(self) -> None:
         """Release the store (the embedded RocksDB lock, nothing for a server)."""
@@ -159,7 +176,7 @@ class EmbeddedStore(Store):
         """The pyoxigraph store itself, for callers that need bulk operations (build, SHACL)."""
         return self._store
 
-    def _run(self, query: str, bindings: Mapping[str, Term] | None) -> Any:
+    def _run(self, query: str, bindings: Mapping[str, Term] | None) -> Answer:
         """Run ``query`` with ``bindings``, materialized, within the timeout.
 
         pyoxigraph releases the GIL while it evaluates, so a worker thread can be abandoned
@@ -167,7 +184,7 @@ class EmbeddedStore(Store):
         """
         text = bind(query, bindings)
 
-        def evaluate() -> Any:
+        def evaluate() -> Answer:
             result = self._store.query(text, use_default_graph_as_union=True)
             if isinstance(result, ox.QuerySolutions):
                 names = [v.value for v in result.variables]
@@ -196,7 +213,8 @@ class EmbeddedStore(Store):
             raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s timeout")
         if "error" in box:
             raise box["error"]
-        return box["value"]
+        answer: Answer = box["value"]
+        return answer
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         return _expect(self._run(query, bindings), SelectResult, "SELECT")
@@ -228,7 +246,7 @@ class EmbeddedStore(Store):
         self._store = None  # type: ignore[assignment]  # RocksDB closes when dropped
 
 
-def _translate_syntax(call: Any) -> Any:
+def _translate_syntax(call: Callable[[], T]) -> T:
     """Run ``call``; a SPARQL syntax error becomes a one-line UserError.
 
     The parser's own message lists every token it expected, over several lines; the
@@ -244,7 +262,7 @@ def _translate_syntax(call: Any) -> Any:
         raise UserError(f"SPARQL syntax error: {first}") from e
 
 
-def _expect(value: Any, kind: type, form: str) -> Any:
+def _expect(value: object, kind: type[T], form: str) -> T:
     if not isinstance(value, kind):
         raise UserError(f"this call needs a {form} query")
     return value
@@ -289,7 +307,7 @@ class RemoteStore(Store):
         self.timeout = timeout
         self._graphs: list[str] | None = None
 
-    def _post(self, url: str, fields: list[tuple[str, str]], accept: str) -> tuple[bytes, Any]:
+    def _post(self, url: str, fields: list[tuple[str, str]], accept: str) -> tuple[bytes, HTTPMessage]:
         if self.timeout is not None:
             # Fuseki and GraphDB read seconds from `timeout`; others ignore it.
             fields = [*fields, ("timeout", f"{self.timeout:g}")]
@@ -317,7 +335,7 @@ class RemoteStore(Store):
             raise UserError(f"cannot reach the server {url}: {e.reason}") from e
 
     def _query(self, query: str, bindings: Mapping[str, Term] | None, accept: str,
-               union: bool = True) -> tuple[bytes, Any]:
+               union: bool = True) -> tuple[bytes, HTTPMessage]:
         fields = [("query", bind(query, bindings))]
         if union:
             graphs = self.named_graphs()
@@ -357,7 +375,7 @@ class RemoteStore(Store):
             result = self._select(
                 "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
                 f"FILTER(STRSTARTS(STR(?g), \"{namespaces.GRAPH}\")) }}", None, union=False)
-            self._graphs = sorted(r["g"].value for r in result.rows)
+            self._graphs = sorted(lexical(r["g"]) for r in result.rows)
         return list(self._graphs)
 
     def _update(self, update: str) -> None:
@@ -365,7 +383,7 @@ class RemoteStore(Store):
         self._post(self.update_endpoint, [("update", update)], "*/*")
 
 
-def _parse_results(body: bytes) -> Any:
+def _parse_results(body: bytes) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     body = _typed_literals_as_literals(body)
     try:
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
