@@ -285,3 +285,55 @@ def test_each_province_file_header_lists_the_sources_it_cites(path):
 def test_there_is_one_province_file_per_first_level_unit_and_one_for_the_country(graph):
     units = {str(u).rsplit("/", 1)[-1] for u in graph.subjects(D.divisionLevel, D.ProvincialLevel)}
     assert {p.stem for p in PROVINCE_FILES} == units | {"country"}
+
+
+# -- county and city holders -----------------------------------------------------------------
+
+def local_posts(graph: rdflib.Graph) -> set[rdflib.URIRef]:
+    """Posts of the second-level units' organs (their jurisdiction lies within a first-level unit)."""
+    return {p for p in graph.objects(None, D.post)
+            for o in graph.objects(p, ORG.postIn)
+            if (graph.value(o, D.jurisdiction), D.divisionLevel, D.CityCountyLevel) in graph}
+
+
+def source_days(graph: rdflib.Graph, source: rdflib.URIRef) -> tuple[dt.date, dt.date]:
+    """The first and last day a source's date may be: a month precision covers the month."""
+    day = date_of(graph, source, DCTERMS.date)
+    if graph.value(source, D.datePrecision) == D.MonthPrecision:
+        nxt = day.replace(day=28) + dt.timedelta(days=4)
+        return day.replace(day=1), nxt - dt.timedelta(days=nxt.day)
+    return day, day
+
+
+def test_every_open_county_tenure_is_last_attested_by_a_source_of_that_date(graph):
+    open_ones = [h for p in local_posts(graph) for h in holdings(graph, p) if is_open(graph, h)]
+    assert len(open_ones) >= 12
+    for holding in open_ones:
+        last = date_of(graph, holding, D.lastAttested)
+        assert last is not None and last >= date_of(graph, holding, D.startDate), holding
+        windows = [source_days(graph, s) for s in graph.objects(holding, DCTERMS.source)]
+        assert any(lo <= last <= hi for lo, hi in windows), f"{holding}: no source of {last}"
+
+
+@pytest.mark.parametrize(("post", "person", "hangul", "source"), [
+    ("kumya-chief-secretary", "ri-ho-bom", None, "kcna-2025-02-04-kumya"),
+    ("hamju-chief-secretary", "ju-chang-sok", None, "kcna-2025-01-hamju"),
+    ("onchon-chief-secretary", "ryu-song-chol", None, "kcna-2025-01-21-onchon"),
+    ("unchon-chief-secretary", "choe-yong-hyon", None, "kcna-2025-01-15-unchon"),
+    ("unsan-north-phyongan-chief-secretary", "sin-myong-son", None, "kcna-2025-02-08-unsan"),
+    ("tongsin-chief-secretary", "ri-jae-hyon", None, "vok-2025-02-tongsin"),
+    ("kimhyongjik-chief-secretary", "yun-chang-sik", None, "rodong-2025-02-13-kim-hyong-jik"),
+    ("koksan-chief-secretary", "kim-son-il", None, "pyongyangtimes-2025-12-22-koksan"),
+    ("taegwan-chief-secretary", "ri-myong-jin", "리명진", "kcna-2025-12-16-taegwan"),
+    ("yomju-chief-secretary", "kim-hyon-chol", "김현철", "vok-2025-12-26-yomju"),
+    ("unpa-chief-secretary", "ri-ung-chon", "리응천", "kcna-2025-01-11-unpha"),
+    ("rangrim-chief-secretary", "ri-yong-il-rangrim", "리용일", "kcna-2025-12-16-rangnim-ko"),
+])
+def test_county_chief_secretaries_are_those_the_2025_inauguration_reports_name(graph, post, person, hangul, source):
+    """Each report of a county's regional-industry factories names the county's chief secretary."""
+    held = [h for h in holdings(graph, K[f"post/{post}"]) if graph.value(h, ORG.member) == K[f"person/{person}"]]
+    assert len(held) == 1, (post, person)
+    assert K[f"source/{source}"] in set(graph.objects(held[0], DCTERMS.source))
+    assert graph.value(held[0], D.tenureStatus) == D.Current
+    labels = set(graph.objects(K[f"person/{person}"], RDFS.label))
+    assert (rdflib.Literal(hangul, lang="ko") in labels) if hangul else not any(l.language == "ko" for l in labels)
