@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime
 import getpass
-import os
 import re
 import secrets
 from collections.abc import Iterable, Iterator
@@ -38,6 +37,7 @@ import pyoxigraph as ox
 from dprk_kg import build as builder
 from dprk_kg import namespaces
 from dprk_kg.errors import UserError
+from dprk_kg.files import fsync_folder, write_atomically
 from dprk_kg.parse import Batch, expand_iri, read_files
 from dprk_kg.store import EmbeddedStore, Store
 from dprk_kg.names import NameIndex, judgements_file
@@ -160,7 +160,7 @@ def _commit_add(store: Store, store_dir: Path, batch: Batch, paths: list[Path],
     quads += [ox.Quad(t.subject, t.predicate, t.object, META) for t in meta]
     folder = builder.batches_dir(store_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomically(folder / f"{batch_id}.trig", ox.serialize(
+    write_batch_file(folder / f"{batch_id}.trig", ox.serialize(
         quads, format=ox.RdfFormat.TRIG, prefixes=FILE_PREFIXES))
     old_meta = [q.triple for q in store.quads(META.value)]
     store.replace_graphs({graph.value: batch.triples, META.value: old_meta + meta})
@@ -189,37 +189,14 @@ def metadata_triples(graph: ox.NamedNode, info: BatchInfo) -> list[ox.Triple]:
     return [ox.Triple(graph, p, o) for p, o in out]
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all: temp file, fsync, rename, fsync the folder.
-
-    A failure at any step removes the temporary file, so no partial file is ever left.
-    """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    renamed = False
+def write_batch_file(path: Path, data: bytes) -> None:
+    """Write a batch file durably, whole or not at all (see :func:`dprk_kg.files.replacing`);
+    a failure to write is one line saying nothing was added."""
     try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        renamed = True
-        _fsync_dir(path.parent)
-    except BaseException as e:
-        tmp.unlink(missing_ok=True)
-        if renamed:  # not durable yet, and the index was not touched: take it back
-            path.unlink(missing_ok=True)
-        if isinstance(e, OSError):
-            raise UserError(f"cannot write the batch file: {e.strerror or e}; nothing was "
-                            "added", file=str(path)) from e
-        raise
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        write_atomically(path, data, durable=True)
+    except OSError as e:
+        raise UserError(f"cannot write the batch file: {e.strerror or e}; nothing was "
+                        "added", file=str(path)) from e
 
 
 # -- list -------------------------------------------------------------------------------------
@@ -293,7 +270,7 @@ def _commit_remove(store: Store, store_dir: Path, batch_id: str, force: bool,
                 BatchInfo(batch_id, "", "", [], None, 0))
     if file.exists():
         file.unlink()  # the commit point
-        _fsync_dir(file.parent)
+        fsync_folder(file.parent)
     meta = [q.triple for q in store.quads(META.value) if q.subject.value != graph]
     store.replace_graphs({META.value: meta}, drop=[graph])
     return Outcome(report, info)

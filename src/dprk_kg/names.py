@@ -27,6 +27,8 @@ True
 True
 >>> name_key("Kim Jong Un") == name_key("Kim Jong Il")
 False
+>>> name_key("Deputy 00042") == name_key("Deputy 00422"), name_key("Ri 1 2") == name_key("Ri 12")
+(False, False)
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -45,6 +46,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from dprk_kg import namespaces
+from dprk_kg.files import replacing
 
 OWL = namespaces.PREFIXES["owl"]
 NAME_PREDICATES = tuple(namespaces.PREFIXES[p] + local for p, local in (
@@ -61,11 +63,12 @@ _FOLDS = [
     (r"tch", "c"), (r"ch", "c"), (r"j", "c"), (r"sh", "s"),
     (r"ph", "p"), (r"th", "t"), (r"kh", "k"),
     (r"g", "k"), (r"d", "t"), (r"b", "p"), (r"l", "r"), (r"w(?=[ou])", ""),
-    (r"(.)\1+", r"\1"),
+    (r"([a-z])\1+", r"\1"),
 ]
 _FOLDS_COMPILED = [(re.compile(p), r) for p, r in _FOLDS]
 _APOSTROPHES = re.compile(r"['’ʼ`‘]")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
+#: Words of a name, letters and digits apart: "kim2" is the word "kim" and the number 2.
+_WORDS = re.compile(r"[a-z]+|[0-9]+")
 _SILENT_R = re.compile(r"ar(?=[^aeiouyr]|$)")
 _INITIAL_R = re.compile(r"[rln][iy]")
 
@@ -116,7 +119,8 @@ def name_key(name: str) -> str:
         text = unicodedata.normalize("NFKD", romanize_hangul(unicodedata.normalize("NFC", name)))
         text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = _APOSTROPHES.sub("", text)
-    key = "".join(_initial(t) for t in _NOT_WORD.split(text) if t)
+    # Numbers are kept whole and fenced, so that no fold joins 00042 and 00422 or 1 2 and 12.
+    key = "".join(f"#{t}#" if t.isdigit() else _initial(t) for t in _WORDS.findall(text))
     for pattern, replacement in _FOLDS_COMPILED:
         key = pattern.sub(replacement, key)
     return key
@@ -225,7 +229,7 @@ class NameIndex:
     """
 
     #: Bumped when the table changes: a cache of another layout is rebuilt, not misread.
-    LAYOUT = "2"
+    LAYOUT = "3"
 
     def __init__(self, connection: Any, stamp: str) -> None:
         self.db, self.stamp = connection, stamp
@@ -257,27 +261,30 @@ class NameIndex:
         """The cached index if its stamp matches, else one rebuilt from ``scan``."""
         import sqlite3
 
-        path = cls.file(store_dir)
         index = cls.current(store_dir, stamp)
         if index is not None:
             return index
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-        try:
-            tmp.unlink(missing_ok=True)
-            db = sqlite3.connect(tmp)
+        entries = list(scan())
+        try:  # readers see the old cache or the new one, whole
+            with replacing(cls.file(store_dir)) as tmp:
+                db = sqlite3.connect(tmp)
+                try:
+                    cls(db, stamp).fill(entries)
+                finally:
+                    db.close()
         except (OSError, sqlite3.Error):  # a store folder we may not write: keep it in memory
-            tmp, db = None, sqlite3.connect(":memory:")
-        db.executescript("CREATE TABLE names (key TEXT, iri TEXT, name TEXT);"
-                         "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);")
-        index = cls(db, stamp)
-        index.extend(scan())
-        db.execute("CREATE INDEX by_key ON names (key)")
-        db.commit()
-        if tmp is None:
+            index = cls(sqlite3.connect(":memory:"), stamp)
+            index.fill(entries)
             return index
-        db.close()
-        os.replace(tmp, path)  # readers see the old cache or the new one, whole
-        return cls(sqlite3.connect(path), stamp)
+        return cls(sqlite3.connect(cls.file(store_dir)), stamp)
+
+    def fill(self, entries: Iterable[Entry]) -> None:
+        """Create the tables of an empty database and fill them."""
+        self.db.executescript("CREATE TABLE names (key TEXT, iri TEXT, name TEXT);"
+                              "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);")
+        self.extend(entries)
+        self.db.execute("CREATE INDEX by_key ON names (key)")
+        self.db.commit()
 
     def lookup(self, keys: Iterable[str]) -> list[Entry]:
         """The entries whose key is one of ``keys`` (asked in slices: one query per key
@@ -300,12 +307,13 @@ class NameIndex:
 
 
 def stamp_of(manifest: Path) -> str:
-    """What a cache derived from the store must match: the store's generation and the
-    contents of its files (their hashes in the build manifest, not their times: a file
-    touched but unchanged gets its new time recorded, and the cache stays good)."""
+    """What a cache derived from the store must match: the contents of the store's files
+    (their hashes in the build manifest). Not their times: a file touched but unchanged gets
+    its new time recorded, and the cache stays good. Not the manifest's path either: a store
+    copied or moved elsewhere, or rebuilt from the same files, holds the same names."""
     try:
         files = json.loads(manifest.read_text())["files"]
         contents = json.dumps({key: entry["sha256"] for key, entry in files.items()}, sort_keys=True)
     except (OSError, ValueError, KeyError, TypeError):
         return ""
-    return hashlib.sha256(str(manifest).encode() + contents.encode()).hexdigest()
+    return hashlib.sha256(contents.encode()).hexdigest()
