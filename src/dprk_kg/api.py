@@ -30,7 +30,7 @@ from dprk_kg import catalog, namespaces, query
 from dprk_kg.errors import UserError
 from dprk_kg.store import SelectResult, Store, Term
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = namespaces.PREFIXES["xsd"]
 _NUMBERS: dict[str, type] = {t: int for t in namespaces.XSD_INTEGERS}
 _NUMBERS.update({XSD + "decimal": Decimal, XSD + "double": float, XSD + "float": float})
 

@@ -22,6 +22,7 @@ from typing import Union
 import pyoxigraph as ox
 
 from dprk_kg.catalog import NamedQuery, Param
+from dprk_kg.namespaces import PREFIXES
 from dprk_kg.errors import UserError
 from dprk_kg.sparqltext import check_read_only, keywords
 from dprk_kg.store import SelectResult, Store, Term
@@ -107,7 +108,7 @@ def _iri(param: Param, value: str, store: Store | None, *, must_exist: bool) -> 
     return iri
 
 
-_LABELS = "<http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel>"
+_LABELS = f"<{PREFIXES['rdfs']}label>|<{PREFIXES['skos']}altLabel>"
 #: Words a user may leave off a unit's name ("South Hamgyong" for "South Hamgyong Province").
 _UNIT_WORDS = ("Province", "Special City", "City", "County", "District")
 _UNIT_WORD = re.compile(rf"\s+({'|'.join(_UNIT_WORDS)})$", re.I)

@@ -28,8 +28,8 @@ from dprk_kg.namespaces import PREFIXES
 from dprk_kg.store import SelectResult, Store, Term
 
 FORMATS = ("table", "csv", "tsv", "json")
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+XSD_STRING = PREFIXES["xsd"] + "string"
+RDFS_LABEL = PREFIXES["rdfs"] + "label"
 
 
 def term_json(term: Term) -> dict[str, Any]:
