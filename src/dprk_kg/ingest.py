@@ -7,14 +7,17 @@ an index that :mod:`dprk_kg.build` rebuilds from them, so ``build --force`` give
 
 Why the steps are in this order (all under the store's write lock, so writers queue):
 
-1. validate the batch against the store (nothing changes if it fails);
+1. validate the batch against the store (nothing changes if it fails), and leave out the
+   triples the graph already holds (a fact is a fact once; a batch of nothing new adds none);
 2. write the file to a temporary name in ``batches/``, flush and fsync it;
 3. ``rename`` it to ``<id>.trig`` and fsync the folder: **the commit point**. A crash before
    it leaves only a ``.part`` file, which the build ignores and the next writer deletes;
-4. update the index in one transaction (pyoxigraph applies one SPARQL update atomically);
+4. add the new graphs to the index (the bulk loader, then a flush: see
+   :meth:`dprk_kg.store.EmbeddedStore.add_graphs`);
 5. record the new file in the build manifest.
 
-A crash after 3 but before 5 leaves the index behind the files; the build's staleness check
+A crash after 3 but before 5 leaves the index behind the files, or half-updated; either way
+the manifest does not list the new file yet, so the build's staleness check
 sees a file the manifest lacks and rebuilds the index from the files on the next start, so
 the graph is exactly "after". Removing is the mirror image: the file is deleted (the commit
 point), then the index and the manifest follow.
@@ -70,14 +73,35 @@ class BatchInfo:
 
 @dataclass
 class Outcome:
-    """What ``add`` or ``remove`` did: the validation report, and the batch if it landed."""
+    """What ``add`` or ``remove`` did: the validation report, and the batch if it landed.
+
+    ``known`` counts the batch's triples the graph already held: a fact is a fact once, so
+    they are not stored again. A conforming batch of nothing but known facts adds no batch,
+    and that is not a failure.
+    """
 
     report: Report
     batch: BatchInfo | None
+    known: int = 0
+
+    @property
+    def nothing_new(self) -> bool:
+        return self.batch is None and self.report.conforms and self.known > 0
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.batch is not None else 1
+        return 0 if self.batch is not None or self.nothing_new else 1
+
+    @property
+    def summary(self) -> str:
+        """One line for the user: what landed, or why nothing did."""
+        if self.nothing_new:
+            return (f"nothing new: the graph already holds all {self.known} triples of the "
+                    "batch; no batch was added")
+        if self.batch is None:
+            return "nothing was added"
+        known = f"; {self.known} already in the graph, not stored again" if self.known else ""
+        return f"added batch {self.batch.id} ({self.batch.triples} triples{known})"
 
 
 def _term(prefix: str, local: str) -> ox.NamedNode:
@@ -150,21 +174,59 @@ def _commit_add(store: Store, store_dir: Path, batch: Batch, paths: list[Path],
                             name_index=names)
     if not report.conforms:
         return Outcome(report, None)
+    new, known = split_known(store, batch.triples)
+    if not new:
+        return Outcome(report, None, len(known))
     batch_id = new_batch_id(paths)
     graph = ox.NamedNode(namespaces.BATCH_GRAPH + batch_id)
     info = BatchInfo(batch_id, datetime.datetime.now(datetime.timezone.utc).isoformat(
         timespec="seconds"), getpass.getuser(), [str(Path(p).resolve()) for p in paths], source,
-        len(set(batch.triples)))
+        len(new))
     meta = metadata_triples(graph, info)
-    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in batch.triples]
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in new]
     quads += [ox.Quad(t.subject, t.predicate, t.object, META) for t in meta]
     folder = builder.batches_dir(store_dir)
     folder.mkdir(parents=True, exist_ok=True)
     write_batch_file(folder / f"{batch_id}.trig", ox.serialize(
         quads, format=ox.RdfFormat.TRIG, prefixes=FILE_PREFIXES))
-    old_meta = [q.triple for q in store.quads(META.value)]
-    store.replace_graphs({graph.value: batch.triples, META.value: old_meta + meta})
-    return Outcome(report, info)
+    store.add_graphs({graph.value: new, META.value: meta})
+    return Outcome(report, info, len(known))
+
+
+def split_known(store: Store, triples: list[ox.Triple]) -> tuple[list[ox.Triple], list[ox.Triple]]:
+    """The batch's triples the graph does not hold yet, and those it holds (in any graph).
+
+    Triples with a blank node are always new: a batch's blank nodes are fresh. Only the
+    triples of subjects the graph already knows are looked up, so a batch of new entities
+    costs one lookup per subject.
+    """
+    unique = list(dict.fromkeys(triples))
+    ground = [t for t in unique if not isinstance(t.subject, ox.BlankNode)
+              and not isinstance(t.object, ox.BlankNode)]
+    subjects = {k[0] for k in _present(store, list({(t.subject,) for t in ground}))}
+    held = {ox.Triple(*k) for k in _present(store, [(t.subject, t.predicate, t.object)
+                                                   for t in ground if t.subject in subjects])}
+    return [t for t in unique if t not in held], [t for t in unique if t in held]
+
+
+def _present(store: Store, keys: list[tuple]) -> set[tuple]:
+    """Those of ``keys`` (each ``(subject,)`` or ``(subject, predicate, object)``) that a named
+    graph of ``store`` holds."""
+    native = getattr(store, "native", None)
+    if native is not None:
+        return {k for k in keys if any(
+            not isinstance(q.graph_name, ox.DefaultGraph)
+            for q in native.quads_for_pattern(*k, *(None,) * (4 - len(k))))}
+    out: set[tuple] = set()
+    for i in range(0, len(keys), 500):
+        chunk = keys[i:i + 500]
+        names = ("s", "p", "o")[:len(chunk[0])]
+        rows = " ".join("(" + " ".join(map(str, k)) + ")" for k in chunk)
+        found = store.select(f"SELECT DISTINCT {' '.join('?' + n for n in names)} WHERE {{ "
+                             f"VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }} "
+                             "?s ?p ?o }").rows
+        out |= {tuple(r[n] for n in names) for r in found} & set(chunk)
+    return out
 
 
 def new_batch_id(paths: list[Path]) -> str:
