@@ -250,7 +250,7 @@ class Project:
         The problems compared are those of pyshacl's report graph (both sides run the same
         shapes); ``nodes`` adds the nodes of dprk-kg's own checks beyond SHACL.
         """
-        validate = project_import("validate")
+        validate = project_import("validation")
         start = time.perf_counter()
         if batch:
             report = validate.validate(self.kg, [Path(batch)], progress=False)

@@ -58,16 +58,16 @@ def test_a_touched_file_is_hashed_once_not_on_every_command(store_dir: Path,
 
 def test_a_build_leaves_the_name_cache_current_and_a_touch_keeps_it(store_dir: Path) -> None:
     from dprk_kg.names import NameIndex
-    from dprk_kg.validate import _build_stamp
+    from dprk_kg.build import index_stamp
 
     build.build(store_dir)
-    assert NameIndex.current(store_dir, _build_stamp(store_dir)) is not None
+    assert NameIndex.current(store_dir, index_stamp(store_dir)) is not None
     target = resources.ontology_files()[0]
     st = target.stat()
     try:
         os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
         assert not build.is_stale(store_dir)  # records the new time in the manifest
-        assert NameIndex.current(store_dir, _build_stamp(store_dir)) is not None
+        assert NameIndex.current(store_dir, index_stamp(store_dir)) is not None
     finally:
         os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from dprk_kg import api, ingest
 from dprk_kg.errors import UserError
 from dprk_kg.parse import FORMATS, Batch, read_file, read_text
-from dprk_kg.validate import validate_batch
+from dprk_kg.validation import validate_batch
 from fixtures.ingest.helpers import BASE, PREFIXES, SHAPES, memory_store, shapes
 
 #: Pieces of RDF and CSV syntax, so generated documents get past the first character.

@@ -1,4 +1,4 @@
-"""The core shapes compiled to SPARQL find exactly what pyshacl finds (dprk_kg.shacl_sparql).
+"""The core shapes compiled to SPARQL find exactly what pyshacl finds (dprk_kg.validation.compile).
 
 Users rely on validation saying the same whichever engine runs it: the compiled checks (one
 SELECT per shape and constraint, on pyoxigraph) are compared with pyshacl's core results on
@@ -6,7 +6,7 @@ every rejecting fixture of tests/test_shapes.py, on the shipped graph, on a gene
 with its batch of injected errors, and on generated batches. The reference is pyshacl over
 an rdflib graph parsed from the files (the literals as written), with the core shapes only:
 the sh:sparql rules are compared in test_validate.py and test_shapes.py. Values of integer
-subtypes compare as integers: the store keeps them as xsd:integer (see dprk_kg.shacl_sparql).
+subtypes compare as integers: the store keeps them as xsd:integer (see dprk_kg.validation.compile).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from rdflib.namespace import SH
 
 from dprk_kg import namespaces, resources
 from dprk_kg.parse import Batch, read_file, read_text
-from dprk_kg.shacl_sparql import INTEGERS
+from dprk_kg.validation.compile import INTEGERS
 from dprk_kg.store import Store
-from dprk_kg.validate import load_shapes, validate_batch, validate_store
+from dprk_kg.validation import load_shapes, validate_batch, validate_store
 from fixtures.ingest.helpers import PREFIXES, memory_store, shacl_keys
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -58,7 +58,7 @@ def key(report: Graph, result) -> tuple:
     """A result as both engines write it; literals compared by value (the store keeps
     canonical forms: 100.0 reads 100)."""
     def term(t):
-        if isinstance(t, Literal) and not t.ill_typed:  # integer subtypes: see shacl_sparql
+        if isinstance(t, Literal) and not t.ill_typed:  # integer subtypes: see validation.compile
             datatype = INTEGER if str(t.datatype) in INTEGERS else t.datatype
             return ("literal", t.toPython() if t.datatype else str(t), datatype, t.language)
         return "complex path" if isinstance(t, BNode) else t

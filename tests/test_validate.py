@@ -13,7 +13,7 @@ from dprk_kg import namespaces
 from dprk_kg.errors import UserError
 from dprk_kg.parse import read_text
 from dprk_kg.store import Store
-from dprk_kg.validate import curie, load_shapes, validate_batch, validate_store
+from dprk_kg.validation import curie, load_shapes, validate_batch, validate_store
 from fixtures.ingest.helpers import (BASE, FIX, PREFIXES, SHAPES, memory_store, shacl_keys,
                                      shapes)
 
@@ -274,8 +274,9 @@ def test_the_name_cache_and_the_store_search_find_the_same_duplicates(built_stor
     import shutil
 
     from dprk_kg import api
-    from dprk_kg.names import NameIndex
-    from dprk_kg.validate import fill_name_index, name_index_for, validate
+    from dprk_kg.build import index_stamp
+    from dprk_kg.names import NameIndex, fill_name_index, name_index_for
+    from dprk_kg.validation import validate
 
     store_dir = tmp_path / "store"
     shutil.copytree(built_store, store_dir, symlinks=True)
@@ -292,8 +293,9 @@ def test_the_name_cache_and_the_store_search_find_the_same_duplicates(built_stor
 
     NameIndex.file(store_dir).unlink(missing_ok=True)
     searched = duplicates()
-    assert name_index_for(store_dir, kg.store) is None  # validating built no cache
-    assert fill_name_index(store_dir, kg.store) is not None
-    assert name_index_for(store_dir, kg.store) is not None
+    stamp = index_stamp(store_dir)
+    assert name_index_for(store_dir, stamp) is None  # validating built no cache
+    assert fill_name_index(store_dir, kg.store, stamp) is not None
+    assert name_index_for(store_dir, stamp) is not None
     assert duplicates() == searched == [
         "looks like the existing kg:person/kim-jong-un (Kim Jong Un)"]

@@ -177,10 +177,10 @@ class KnowledgeGraph:
 
     # -- hooks filled by the validation, ingest and export modules -------------------------
     def validate(self, *args: Any, **kwargs: Any) -> Any:
-        """Validate new facts against the shapes and the graph (see :mod:`dprk_kg.validate`)."""
-        from dprk_kg import validate
+        """Validate new facts against the shapes and the graph (see :mod:`dprk_kg.validation`)."""
+        from dprk_kg import validation
 
-        return validate.validate(self, *args, **kwargs)
+        return validation.validate(self, *args, **kwargs)
 
     def add(self, *args: Any, **kwargs: Any) -> Any:
         """Validate and add a batch of facts, all or nothing (see :mod:`dprk_kg.ingest`)."""

@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from dprk_kg import namespaces, resources, split
 from dprk_kg.errors import StoreBusy, UserError
 from dprk_kg.files import Progress, write_atomically
+from dprk_kg.names import fill_name_index, stamp_of
 from dprk_kg.store import EmbeddedStore, Store
 
 #: Bumped when the way files map to graphs changes, so old stores rebuild themselves.
@@ -123,6 +124,13 @@ def current_index(store_dir: Path) -> Path | None:
         return None
     target = link.parent / os.readlink(link)
     return target if target.is_dir() else None
+
+
+def index_stamp(store_dir: Path) -> str | None:
+    """What the caches derived from the current generation must match (see
+    :func:`dprk_kg.names.stamp_of`); None before the first build."""
+    index = current_index(Path(store_dir))
+    return None if index is None else stamp_of(_manifest_path(index))
 
 
 def _manifest_path(index: Path) -> Path:
@@ -329,10 +337,8 @@ def _fill_caches(store_dir: Path, generation: Path) -> None:
     """What the new store should answer fast from its first use: the name keys that every
     validation's duplicate check looks up (about 2.5 s at 1M triples, paid here once rather
     than by each validation, which would otherwise search the store's names)."""
-    from dprk_kg.validate import fill_name_index
-
     with EmbeddedStore(generation, read_only=True) as store:
-        fill_name_index(store_dir, store)
+        fill_name_index(store_dir, store, index_stamp(store_dir))
 
 
 def memory_copy(store_dir: Path) -> EmbeddedStore | None:
@@ -340,7 +346,7 @@ def memory_copy(store_dir: Path) -> EmbeddedStore | None:
 
     Why: reading an on-disk index back costs about 20 µs a quad (each term is looked up in
     RocksDB), while loading the files in parallel pieces is several times faster; full
-    validation wants every quad in memory (see :func:`dprk_kg.validate.validate_store`).
+    validation wants every quad in memory (see :func:`dprk_kg.validation.validate_store`).
     """
     if is_stale(store_dir):
         return None

@@ -43,9 +43,9 @@ from dprk_kg.errors import UserError
 from dprk_kg.files import fsync_folder, write_atomically
 from dprk_kg.parse import Batch, expand_iri, read_files
 from dprk_kg.store import EmbeddedStore, Store
-from dprk_kg.names import NameIndex, judgements_file
-from dprk_kg.validate import (Report, Shapes, load_shapes, name_index_for, refresh_name_index,
-                              validate_batch)
+from dprk_kg.names import (NameIndex, judgements_file, name_index_for, names_in,
+                            refresh_name_index)
+from dprk_kg.validation import Report, Shapes, load_shapes, validate_batch
 
 XSD = namespaces.PREFIXES["xsd"]
 DCTERMS = namespaces.PREFIXES["dcterms"]
@@ -157,26 +157,28 @@ def add(kg: Any, paths: Iterable[Path], *, source: str | None = None, fmt: str |
     store_dir = Path(kg.store_dir)
     if kg.remote:
         with builder.write_lock(store_dir):
-            return _commit_add(kg.store, store_dir, batch, paths, source, rules)
+            return _commit_add(kg.store, store_dir, batch, paths, source, rules)[0]
     with writable(store_dir) as store:
-        names = name_index_for(store_dir, store)
-        outcome = _commit_add(store, store_dir, batch, paths, source, rules, names)
+        names = name_index_for(store_dir, builder.index_stamp(store_dir))
+        outcome, new = _commit_add(store, store_dir, batch, paths, source, rules, names)
         if outcome.batch is not None:
             builder.record_inputs(store_dir)
             if names is not None:  # keep the cache valid rather than rebuild it next time
-                refresh_name_index(store_dir, store, names, {t.subject for t in batch.triples})
+                refresh_name_index(names, builder.index_stamp(store_dir), names_in(new))
         return outcome
 
 
 def _commit_add(store: Store, store_dir: Path, batch: Batch, paths: list[Path],
-                source: str | None, shapes: Shapes, names: NameIndex | None = None) -> Outcome:
+                source: str | None, shapes: Shapes, names: NameIndex | None = None
+                ) -> tuple[Outcome, list[ox.Triple]]:
+    """Validate and commit; returns the outcome and the triples stored."""
     report = validate_batch(store, batch, shapes=shapes, judgements=judgements_file(store_dir),
                             name_index=names)
     if not report.conforms:
-        return Outcome(report, None)
+        return Outcome(report, None), []
     new, known = split_known(store, batch.triples)
     if not new:
-        return Outcome(report, None, len(known))
+        return Outcome(report, None, len(known)), []
     batch_id = new_batch_id(paths)
     graph = ox.NamedNode(namespaces.BATCH_GRAPH + batch_id)
     info = BatchInfo(batch_id, datetime.datetime.now(datetime.timezone.utc).isoformat(
@@ -190,7 +192,7 @@ def _commit_add(store: Store, store_dir: Path, batch: Batch, paths: list[Path],
     write_batch_file(folder / f"{batch_id}.trig", ox.serialize(
         quads, format=ox.RdfFormat.TRIG, prefixes=FILE_PREFIXES))
     store.add_graphs({graph.value: new, META.value: meta})
-    return Outcome(report, info, len(known))
+    return Outcome(report, info, len(known)), new
 
 
 def split_known(store: Store, triples: list[ox.Triple]) -> tuple[list[ox.Triple], list[ox.Triple]]:

@@ -47,6 +47,7 @@ import pyoxigraph as ox
 
 from dprk_kg import namespaces
 from dprk_kg.files import replacing
+from dprk_kg.store import Store
 
 OWL = namespaces.PREFIXES["owl"]
 NAME_PREDICATES = tuple(namespaces.PREFIXES[p] + local for p, local in (
@@ -124,42 +125,6 @@ def name_key(name: str) -> str:
     for pattern, replacement in _FOLDS_COMPILED:
         key = pattern.sub(replacement, key)
     return key
-
-
-#: For each consonant of a key, the spellings that fold to it (see _FOLDS).
-_UNFOLD = {"k": "(?:[kg]h?)+", "c": "(?:t?ch?|j)+", "s": "(?:sh?)+", "p": "(?:[pb]h?)+",
-           "t": "(?:[td]h?)+", "r": "[rln]+"}
-#: Vowels, and the letters the rules drop (initial r/l/n, the w of wo/wu, the r of Park, the
-#: y of Yi, the h of kh/rhee): a key's vowels are matched loosely as one zone of these.
-_ZONE = "[aeiouwyrlnhŏŭǒǔōū]*"
-#: What :func:`bare` keeps of a name, as a regex character class (for SPARQL's REPLACE too).
-NOT_KEPT = "[^a-z0-9ŏŭǒǔōū]"
-
-
-def bare(name: str) -> str:
-    """A name lower-cased with only letters, digits and the breves/carons of romanization kept.
-
-    SPARQL computes the same with ``REPLACE(LCASE(?name), NOT_KEPT, "")``, so that
-    :func:`name_pattern` can be tried by the store.
-    """
-    return re.sub(NOT_KEPT, "", name.lower())
-
-
-def name_pattern(key: str) -> str:
-    """A regular expression matching the :func:`bare` form of every Latin spelling with ``key``.
-
-    It may match more (the key is checked again after); it never matches less: vowels fold
-    into each other across syllables (Choe-ok → chook → chuk), so only the key's consonants
-    are kept, each with every spelling that folds to it, and the vowels between them are
-    matched loosely. Plain enough for any SPARQL engine's REGEX.
-
-    >>> import re
-    >>> all(re.fullmatch(name_pattern(name_key("Kim Jong Un")), bare(n))
-    ...     for n in ["Kim Jong-un", "KIM JŎNG-ŬN", "Gim Jeong-eun"])
-    True
-    """
-    consonants = [_UNFOLD.get(c, re.escape(c) + "+") for c in key if c not in "aeiouwy"]
-    return "^" + _ZONE + _ZONE.join(consonants) + _ZONE + "$"
 
 
 @dataclass(frozen=True)
@@ -317,3 +282,89 @@ def stamp_of(manifest: Path) -> str:
     except (OSError, ValueError, KeyError, TypeError):
         return ""
     return hashlib.sha256(contents.encode()).hexdigest()
+
+
+# -- the name-key cache's lifecycle, and the search without it --------------------------------
+
+def name_index_for(store_dir: Path, stamp: str | None) -> NameIndex | None:
+    """The cached name keys of the embedded store in ``store_dir``, if they match ``stamp``
+    (the store's :func:`dprk_kg.build.index_stamp`; None: no built store).
+
+    A stale or missing cache is not rebuilt here: that costs seconds at a million triples
+    (every name's key), while the duplicate check answers from the store without it in a
+    fraction of that (:func:`named_nodes`). :func:`fill_name_index` builds it.
+    """
+    return None if stamp is None else NameIndex.current(Path(store_dir), stamp)
+
+
+def fill_name_index(store_dir: Path, store: Store, stamp: str | None) -> NameIndex | None:
+    """Build the name-key cache of a freshly built store (for the build, or later), so that
+    each validation's duplicate check is a lookup."""
+    return None if stamp is None else NameIndex.load(Path(store_dir), stamp,
+                                                     lambda: named_nodes(store))
+
+
+def refresh_name_index(names: NameIndex, stamp: str | None, entries: Iterable[Entry]) -> None:
+    """After an add: the names the batch brought join the cache, stamped with the new manifest.
+
+    The entries come from the batch itself, not from the store: asking the store for the
+    names of 28,000 new subjects took most of an add's time.
+    """
+    if stamp is None:
+        return
+    names.stamp = stamp
+    names.extend(entries)
+
+
+def names_in(triples: Iterable[ox.Triple]) -> list[Entry]:
+    """(IRI, name) of each name triple of a named node in ``triples``."""
+    return list(dict.fromkeys(
+        (t.subject.value, t.object.value) for t in triples
+        if t.predicate.value in NAME_PREDICATES and isinstance(t.subject, ox.NamedNode)
+        and isinstance(t.object, ox.Literal)))
+
+
+def named_nodes(store: Store, names: Iterable[str] | None = None) -> list[Entry]:
+    """(IRI, name) of the named nodes of ``store``: all, or those whose names share a key with
+    one of ``names``.
+
+    The names are read straight from the store's index where it is embedded (a scan of the
+    name predicates, where a SPARQL join takes several times as long), and their keys
+    computed here (about a second for 90,000 names). Without a name-key cache this is the
+    search; it never depends on how many names are asked for.
+    """
+    found = dict.fromkeys(_names(store))
+    if names is None:
+        return list(found)
+    keys = {k for k in map(name_key, names) if k}
+    return [(s, n) for s, n in found if name_key(n) in keys]
+
+
+def of_types(store: Store, iris: set[str], types: set[str]) -> set[str]:
+    """Those of ``iris`` that are of one of ``types`` (as stated, not inferred)."""
+    found: set[str] = set()
+    nodes = sorted(iris)
+    wanted = _values(ox.NamedNode(t) for t in sorted(types))
+    for i in range(0, len(nodes), 500):
+        chunk = _values(ox.NamedNode(n) for n in nodes[i:i + 500])
+        found |= {r["s"].value for r in store.select(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {chunk} }} VALUES ?type {{ {wanted} }} "
+            f"?s a ?type }}").rows}
+    return found
+
+
+def _names(store: Store) -> list[Entry]:
+    """(IRI, name) of every named IRI in ``store``."""
+    native = getattr(store, "native", None)
+    if native is None:
+        preds = " ".join(f"<{p}>" for p in NAME_PREDICATES)
+        return [(r["s"].value, r["name"].value) for r in store.select(
+            f"SELECT DISTINCT ?s ?name WHERE {{ VALUES ?p {{ {preds} }} ?s ?p ?name "
+            f"FILTER(isIRI(?s)) }}").rows]
+    return [(q.subject.value, q.object.value) for p in NAME_PREDICATES
+            for q in native.quads_for_pattern(None, ox.NamedNode(p), None)
+            if isinstance(q.subject, ox.NamedNode) and q.graph_name != ox.DefaultGraph()]
+
+
+def _values(nodes: Iterable[ox.NamedNode]) -> str:
+    return " ".join(str(n) for n in nodes)

@@ -1,11 +1,11 @@
-"""Compile SHACL core shapes to SPARQL: one SELECT per (shape, constraint) for every focus node.
+"""Compiling SHACL core shapes to SPARQL: one SELECT per (shape, constraint) for all focus nodes.
 
 Why: pyshacl evaluates a constraint focus node by focus node over an rdflib graph (about 3 ms
 a node), and needs the whole graph copied into rdflib for a full validation, which does not
 finish at a million triples. The same constraint, written as one SELECT that returns the
 violating ``(?this, ?value)`` rows of all focus nodes at once, runs on pyoxigraph's own
 engine: on the store for a full validation, on the batch's small neighbourhood store for a
-batch (see :mod:`dprk_kg.validate`).
+batch (see :mod:`dprk_kg.validation.run`).
 
 Each query follows SHACL as pyshacl applies it: ``sh:class`` through
 ``rdf:type/rdfs:subClassOf*``; ``sh:datatype`` rejects ill-typed literals of the types SPARQL
@@ -29,13 +29,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from dprk_kg import namespaces
+from dprk_kg.validation.terms import SKOLEM
 
 SH = namespaces.PREFIXES["sh"]
 XSD = namespaces.PREFIXES["xsd"]
 RDF = namespaces.PREFIXES["rdf"]
 RDFS = namespaces.PREFIXES["rdfs"]
-#: Blank nodes are skolemized to IRIs with this prefix in the batch's neighbourhood store.
-SKOLEM = "urn:dprk-kg:bnode:"
 #: The integer subtypes pyoxigraph stores as xsd:integer, with the range each allows.
 INTEGERS = namespaces.XSD_INTEGERS
 #: Datatypes whose ill-typed literals pyshacl rejects (rdflib converts them to a Python value),

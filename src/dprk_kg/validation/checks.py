@@ -1,0 +1,202 @@
+"""The checks beyond SHACL: unknown terms, nodes no shape applies to, likely duplicates."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from dprk_kg import namespaces
+from dprk_kg.errors import UserError
+from dprk_kg.names import (NAME_PREDICATES, NameIndex, likely_duplicates, name_key, named_nodes,
+                           of_types, read_judgements)
+from dprk_kg.parse import Batch
+from dprk_kg.store import Store
+from dprk_kg.validation.neighbourhood import Overlay
+from dprk_kg.validation.report import Problem, curie
+from dprk_kg.validation.shapes import Shapes
+from dprk_kg.validation.terms import values
+
+RDF_TYPE = namespaces.PREFIXES["rdf"] + "type"
+SUBCLASS = namespaces.PREFIXES["rdfs"] + "subClassOf"
+#: Namespaces whose terms are known from the ontology and the shapes; anything else in them
+#: is probably a typo (``org:heldby``).
+STANDARD = tuple(namespaces.PREFIXES[p] for p in
+                 ("org", "prov", "foaf", "skos", "dcterms", "schema", "owl", "rdf", "rdfs"))
+
+
+# -- checks beyond SHACL ----------------------------------------------------------------------
+
+#: Common terms of the reused vocabularies, for "did you mean" hints even where the ontology
+#: does not mention them (org:heldBy is the classic near-miss for dprk:post / org:member).
+STANDARD_TERMS = {namespaces.PREFIXES[p] + local for p, locals_ in {
+    "org": "heldBy holds postIn hasPost member memberOf hasMember organization role "
+           "memberDuring subOrganizationOf hasSubOrganization unitOf hasUnit changedBy "
+           "resultedFrom originalOrganization resultingOrganization headOf linkedTo",
+    "foaf": "name givenName familyName nick homepage",
+    "skos": "prefLabel altLabel hiddenLabel definition note notation inScheme broader narrower",
+    "dcterms": "title date source publisher identifier description created creator "
+               "isPartOf hasPart subject license modified",
+    "prov": "wasDerivedFrom wasAttributedTo wasGeneratedBy generatedAtTime startedAtTime "
+            "endedAtTime wasInformedBy used",
+    "schema": "url name",
+    "rdfs": "label comment seeAlso subClassOf",
+    "owl": "sameAs differentFrom",
+}.items() for local in locals_.split()}
+
+
+def did_you_mean(term: str, candidates: list[str]) -> str | None:
+    """The known term closest to a misspelt one: same local name in any case, else difflib.
+
+    >>> did_you_mean("dprk:heldby", ["dprk:heldOffice", "org:heldBy", "org:holds"])
+    'org:heldBy'
+    >>> did_you_mean("dprk:startdate", ["dprk:startDate", "dprk:endDate"])
+    'dprk:startDate'
+    """
+    local = term.split(":", 1)[-1].lower()
+    same = [c for c in candidates if c.split(":", 1)[-1].lower() == local]
+    if same:
+        return min(same, key=lambda c: (c.split(":")[0] != term.split(":")[0], c))
+    locals_ = {c.split(":", 1)[-1].lower(): c for c in candidates}
+    close = difflib.get_close_matches(local, list(locals_), n=1, cutoff=0.75)
+    if close:
+        return locals_[close[0]]
+    close = difflib.get_close_matches(term, candidates, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def unknown_terms(batch: Batch, known: set[str], ontology: list[ox.Triple]) -> list[Problem]:
+    """dprk: terms the ontology does not define (violations); odd standard terms (warnings)."""
+    mentioned = known | {t.object.value for t in ontology if isinstance(t.object, ox.NamedNode)}
+    defined_here = {t.subject.value for t in batch.triples}
+    candidates = sorted({curie(i) for i in mentioned | STANDARD_TERMS
+                         if i.startswith((namespaces.DPRK, *STANDARD))})
+    out: list[Problem] = []
+    seen: set[str] = set()
+    for t in batch.triples:
+        terms = [t.predicate] + ([t.object] if t.predicate.value == RDF_TYPE else [])
+        for term in terms:
+            iri = term.value
+            if iri in seen or iri in mentioned or iri in defined_here:
+                continue
+            seen.add(iri)
+            ours = iri.startswith(namespaces.DPRK)
+            if not ours and not iri.startswith(STANDARD):
+                continue
+            match = did_you_mean(curie(iri), candidates)
+            hint = f"unknown term {curie(iri)}: did you mean {match}?" if match else None
+            place = batch.where(t.subject)
+            out.append(Problem(
+                "violation" if ours else "warning", curie(t.subject.value)
+                if isinstance(t.subject, ox.NamedNode) else "a blank node", None,
+                f"unknown term {curie(iri)}: " + ("the ontology does not define it" if ours
+                                                  else "not a term the project uses"),
+                hint=hint, rule="unknown-term", term=curie(iri),
+                file=place[0] if place else None, line=place[1] if place else None))
+    return out
+
+
+def merge_hints(problems: list[Problem]) -> list[Problem]:
+    """One report per unknown term: where a shape caught it too, its hint joins that report."""
+    unknown = {(p.node, p.term): p for p in problems if p.rule == "unknown-term"}
+    merged = set()
+    for p in problems:
+        u = unknown.get((p.node, p.value))
+        if u is not None and p.rule != "unknown-term":
+            p.hint = p.hint or u.hint
+            merged.add((u.node, u.term))
+    return [p for p in problems if p.rule != "unknown-term" or (p.node, p.term) not in merged]
+
+
+def uncovered(batch: Batch, shapes: Shapes, ontology: list[ox.Triple], union: Overlay
+              ) -> list[Problem]:
+    """No shape applies to any node of the batch: an error. To some nodes: a warning each.
+
+    A node's types and properties in the graph count too: a batch adding a label to an
+    existing person is checked by the person's shape.
+    """
+    parents: dict[str, set[str]] = {}
+    for t in ontology:
+        if t.predicate.value == SUBCLASS and isinstance(t.object, ox.NamedNode):
+            parents.setdefault(t.subject.value, set()).add(t.object.value)
+
+    def classes(c: str) -> set[str]:
+        out, todo = set(), [c]
+        while todo:
+            x = todo.pop()
+            if x not in out:
+                out.add(x)
+                todo.extend(parents.get(x, ()))
+        return out
+
+    covered: set = set()
+    subjects = {t.subject for t in batch.triples}
+    for t in union.edges(subjects, None, shapes.target_objects_of):
+        p = t.predicate.value
+        if p == RDF_TYPE and isinstance(t.object, ox.NamedNode) and \
+                classes(t.object.value) & shapes.target_classes:
+            covered.add(t.subject)
+        if p in shapes.target_subjects_of:
+            covered.add(t.subject)
+        if p in shapes.target_objects_of:
+            covered.add(t.object)
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value in shapes.target_nodes:
+            covered.add(t.subject)
+    if subjects and not covered & subjects:
+        raise UserError("no SHACL shape applies to any node of the batch, so nothing could be "
+                        "checked: give each node its rdf:type from the ontology",
+                        file=batch.files[0] if batch.files else None)
+    out = []
+    for node in sorted(subjects - covered, key=str):
+        place = batch.where(node)
+        out.append(Problem("warning", curie(node.value) if isinstance(node, ox.NamedNode)
+                           else "a blank node", None,
+                           "no shape checks this node (does it lack an rdf:type?)",
+                           rule="unchecked-node", file=place[0] if place else None,
+                           line=place[1] if place else None))
+    return out
+
+
+
+def duplicates(store: Store, batch: Batch, judgements: Path | None,
+               name_index: NameIndex | None) -> list[Problem]:
+    """New entities whose names match existing ones under romanization variants (warnings)."""
+    names_new: dict[str, set[str]] = {}
+    types: set[str] = set()
+    for t in batch.triples:
+        if t.predicate.value in NAME_PREDICATES and isinstance(t.object, ox.Literal) \
+                and isinstance(t.subject, ox.NamedNode):
+            names_new.setdefault(t.subject.value, set()).add(t.object.value)
+    if not names_new:
+        return []
+    subjects = [ox.NamedNode(s) for s in names_new]
+    existing = {r["s"].value for r in store.select(
+        f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values(subjects)} }} ?s ?p ?o }}").rows}
+    names_new = {s: n for s, n in names_new.items() if s not in existing}
+    for t in batch.triples:
+        if t.predicate.value == RDF_TYPE and t.subject.value in names_new:
+            types.add(t.object.value)
+    if not names_new or not types:
+        return []
+    if name_index is not None:
+        entries = name_index.lookup(name_key(n) for ns in names_new.values() for n in ns)
+    else:
+        entries = named_nodes(store, (n for ns in names_new.values() for n in ns))
+    typed = of_types(store, {iri for iri, _ in entries}, types)
+    names_existing: dict[str, set[str]] = {}
+    for iri, name in entries:
+        if iri in typed:
+            names_existing.setdefault(iri, set()).add(name)
+    judged = read_judgements(judgements, batch.triples)
+    out = []
+    for d in likely_duplicates(names_new, names_existing, judged):
+        place = batch.where(ox.NamedNode(d.new))
+        out.append(Problem(
+            "warning", curie(d.new), d.new_name,
+            f"looks like the existing {curie(d.existing)} ({d.existing_name})",
+            hint=f"{d.new_name} looks like the existing {d.existing_name} (<{d.existing}>): use "
+                 f"that IRI, or mark them as different (owl:differentFrom in the judgements file)",
+            rule="likely-duplicate", file=place[0] if place else None,
+            line=place[1] if place else None))
+    return out

@@ -1,0 +1,106 @@
+"""The walk: which nodes a change can affect, and the triples they read, from store and batch.
+
+A focus node's verdict can change only if it reads a changed triple: it reaches the triple's
+subject (or, through an inverse step, its object) within the shapes' depth. Walking those
+steps backwards from the batch gives the focus nodes to check; everything they read lies
+within that depth forward of them. Vocabulary nodes (classes, concepts: everything the
+ontology defines) are never walked through, so a hub such as ``dprk:Current`` does not drag
+in every tenure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from dprk_kg import namespaces
+from dprk_kg.store import Store
+from dprk_kg.validation.terms import values
+
+
+# -- the store side ---------------------------------------------------------------------------
+def _edges(store: Store, nodes: list[ox.NamedNode], out_preds: set[str] | None,
+           in_preds: set[str] | None) -> list[ox.Triple]:
+    """Triples leaving ``nodes`` by ``out_preds`` and entering them by ``in_preds`` (None: any).
+
+    Asked in slices so that a SPARQL server gets queries of a sane length.
+    """
+    found: list[ox.Triple] = []
+
+    def pred_filter(preds: set[str] | None) -> str:
+        if preds is None:
+            return ""
+        return f"FILTER(?p IN ({', '.join(f'<{p}>' for p in sorted(preds))}))"
+
+    parts = []
+    if out_preds is None or out_preds:
+        parts.append(f"{{ ?n ?p ?o BIND(?n AS ?s) {pred_filter(out_preds)} }}")
+    if in_preds is None or in_preds:
+        parts.append(f"{{ ?s ?p ?n BIND(?n AS ?o) {pred_filter(in_preds)} }}")
+    if not parts or not nodes:
+        return found
+    for i in range(0, len(nodes), 500):
+        chunk = nodes[i:i + 500]
+        query = (f"SELECT ?s ?p ?o WHERE {{ VALUES ?n {{ {values(chunk)} }} "
+                 f"{' UNION '.join(parts)} }}")
+        for row in store.select(query).rows:
+            found.append(ox.Triple(row["s"], row["p"], row["o"]))
+    return found
+
+
+@dataclass
+class Overlay:
+    """The store with the batch added and/or a batch taken away, as seen by the walks."""
+
+    store: Store
+    added: list[ox.Triple]
+    removed: set[ox.Triple]
+    #: Whether a node is in the store at all, once asked: a batch of 60,000 new entities
+    #: would otherwise be looked up by every walk (on disk, tens of µs a lookup).
+    present: dict = field(default_factory=dict)
+
+    def edges(self, nodes: set, out_preds: set[str] | None, in_preds: set[str] | None
+              ) -> list[ox.Triple]:
+        iris = [n for n in nodes if isinstance(n, ox.NamedNode)]
+        unknown = [n for n in iris if n not in self.present]
+        for i in range(0, len(unknown), 500):
+            chunk = unknown[i:i + 500]
+            there = {r["n"] for r in self.store.select(
+                f"SELECT ?n WHERE {{ VALUES ?n {{ {values(chunk)} }} "
+                f"FILTER (EXISTS {{ ?n ?p ?o }} || EXISTS {{ ?s ?p ?n }}) }}").rows}
+            self.present.update((n, n in there) for n in chunk)
+        iris = [n for n in iris if self.present[n]]
+        found = [t for t in _edges(self.store, iris, out_preds, in_preds) if t not in self.removed]
+        for t in self.added:
+            if t.subject in nodes and (out_preds is None or t.predicate.value in out_preds):
+                found.append(t)
+            if t.object in nodes and (in_preds is None or t.predicate.value in in_preds):
+                found.append(t)
+        return found
+
+
+def walk(union: Overlay, start: set, depth: int | None, out_preds: set[str] | None,
+         in_preds: set[str] | None, vocabulary: set[str]) -> set:
+    """Nodes reachable from ``start`` within ``depth`` steps (out along out_preds, in along in_preds)."""
+    seen = set(start)
+    frontier = {n for n in start if not (isinstance(n, ox.NamedNode) and n.value in vocabulary)}
+    hop = 0
+    while frontier and (depth is None or hop < depth):
+        hop += 1
+        nxt = set()
+        for t in union.edges(frontier, out_preds, in_preds):
+            for a, b, preds in ((t.subject, t.object, out_preds), (t.object, t.subject, in_preds)):
+                if a in frontier and (preds is None or t.predicate.value in preds) \
+                        and not isinstance(b, ox.Literal) and b not in seen:
+                    seen.add(b)
+                    if not (isinstance(b, ox.NamedNode) and b.value in vocabulary):
+                        nxt.add(b)
+        frontier = nxt
+    return seen
+
+
+def ontology_triples(store: Store) -> list[ox.Triple]:
+    return [q.triple for g in store.named_graphs() if g.startswith(namespaces.ONTOLOGY_GRAPH)
+            for q in store.quads(g)]
+

@@ -1,0 +1,116 @@
+"""Validation as users call it: a batch against the store (incremental), files, the whole store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from dprk_kg.build import index_stamp
+from dprk_kg.names import NameIndex, judgements_file, name_index_for
+from dprk_kg.parse import Batch
+from dprk_kg.store import Store
+from dprk_kg.validation.checks import duplicates, merge_hints, uncovered, unknown_terms
+from dprk_kg.validation.engine import (in_memory, mini_store, pyshacl_rest, run_core, run_sparql,
+                                       selector)
+from dprk_kg.validation.neighbourhood import Overlay, ontology_triples, walk
+from dprk_kg.validation.report import Report, label_graph, shacl_problems
+from dprk_kg.validation.shapes import Shapes, load_shapes
+from dprk_kg.validation.terms import rdflib_term, skolem, to_rdflib
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+# -- validation -------------------------------------------------------------------------------
+
+def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
+                   removed: Iterable[ox.Triple] = (), judgements: Path | None = None,
+                   name_index: NameIndex | None = None) -> Report:
+    """Check ``batch`` (to add) and ``removed`` (to take away) against ``store``; change nothing.
+
+    ``name_index`` (the store's cached name keys) makes the likely-duplicate check a lookup;
+    without it the store is searched.
+    """
+    shapes = shapes or load_shapes()
+    ontology = ontology_triples(store)
+    vocabulary = {t.subject.value for t in ontology if isinstance(t.subject, ox.NamedNode)}
+    removed = set(removed)
+    union = Overlay(store, batch.triples, removed)
+    reach = shapes.reach
+    fwd = None if reach.any_forward else reach.forward | {RDF_TYPE}
+    inv = None if reach.any_inverse else set(reach.inverse)
+    changed = batch.triples + list(removed)
+    seeds = {t.subject for t in changed} | {t.object for t in changed
+                                           if inv is None or t.predicate.value in inv}
+    seeds = {n for n in seeds if not isinstance(n, ox.Literal)}
+    # Walk back along the steps the shapes take: a forward step is walked back against the
+    # direction of its triples, an inverse step along it.
+    focus = walk(union, seeds, reach.depth, inv, fwd, vocabulary)
+    focus |= {t.object for t in batch.triples if not isinstance(t.object, ox.Literal)}
+    reads = walk(union, focus, reach.depth, fwd, inv, vocabulary)
+    reads = {n for n in reads if not (isinstance(n, ox.NamedNode) and n.value in vocabulary)}
+    triples = union.edges(reads, None, inv)
+
+    problems = unknown_terms(batch, vocabulary | shapes.terms, ontology)
+    problems += uncovered(batch, shapes, ontology, union)
+    problems += duplicates(store, batch, judgements, name_index)
+    report_graph = None
+    targets = [rdflib_term(n) for n in focus if not isinstance(n, ox.Literal)]
+    if targets:
+        mini = mini_store(ontology + triples)
+        select = selector(mini)
+        report_graph = pyshacl_rest(shapes, lambda: ontology + triples, targets)
+        keep = {skolem(n) for n in focus}
+        run_core(shapes, select, keep, report_graph, batch.triples)
+        run_sparql(shapes, select, keep, report_graph)
+        problems += shacl_problems(report_graph, label_graph(select, report_graph),
+                                   shapes.graph, batch)
+    problems = merge_hints(problems)
+    problems.sort(key=lambda p: ({"violation": 0, "warning": 1}.get(p.severity, 2),
+                                 p.file or "~", p.line or 0, p.node, p.path or "", p.message))
+    return Report(problems, len(targets), len(triples), reach.depth is not None, report_graph)
+
+
+def validate(kg: Any, paths: Iterable[Path], *, fmt: str | None = None,
+             shapes: Path | None = None, progress: bool = True) -> Report:
+    """Validate files against the graph ``kg`` opens (the API's and CLI's ``validate``)."""
+    from dprk_kg.parse import read_files
+
+    batch = read_files(paths, fmt, progress=progress)
+    rules = load_shapes(shapes)
+    names = None if kg.remote else name_index_for(kg.store_dir, index_stamp(kg.store_dir))
+    return validate_batch(kg.store, batch, shapes=rules,
+                          judgements=judgements_file(kg.store_dir), name_index=names)
+
+
+
+def validate_store(store: Store, *, shapes: Shapes | None = None, reference: bool = False
+                   ) -> Report:
+    """Full validation of everything in the store, on the store's own engine.
+
+    Each core constraint runs as one SELECT over the store (:mod:`dprk_kg.validation.compile`) and
+    each sh:sparql constraint once with ``$this`` unbound; only what the compiler leaves to
+    pyshacl needs an rdflib copy of the graph. ``reference=True`` leaves everything to
+    pyshacl over an rdflib copy (the slow, plain way: the yardstick of the tests).
+    """
+    shapes = shapes or load_shapes()
+    if reference:
+        from pyshacl import validate
+
+        data = to_rdflib(q.triple for q in store.quads())
+        _, report_graph, _ = validate(data, shacl_graph=shapes.graph, inference="none",
+                                      allow_warnings=True, advanced=True)
+        problems = shacl_problems(report_graph, data, shapes.graph, Batch())
+        return Report(problems, -1, len(data), False, report_graph)
+    report_graph = pyshacl_rest(shapes, lambda: [q.triple for q in store.quads()], None)
+    store = in_memory(store)
+    select = selector(store)
+    run_core(shapes, select, None, report_graph, [])
+    run_sparql(shapes, select, None, report_graph)
+    problems = shacl_problems(report_graph, label_graph(select, report_graph, store),
+                              shapes.graph, Batch())
+    return Report(problems, -1, -1, False, report_graph)
+
+
