@@ -182,3 +182,32 @@ def test_partial_files_of_a_crashed_writer_are_ignored_and_cleaned(with_base, ca
     assert build.is_stale(with_base) is False  # the build does not read it
     assert add(capsys, str(OK))[0] == 0
     assert not part.exists()
+
+
+# -- a fact is a fact once --------------------------------------------------------------------
+
+def test_the_same_batch_added_twice_lands_once_and_the_second_add_says_nothing_is_new(
+        with_base, capsys):
+    assert add(capsys, str(OK))[0] == 0
+    before = snapshot(with_base)
+    code, _, err = add(capsys, str(OK))
+    assert code == 0 and "nothing new" in err and "no batch was added" in err
+    assert snapshot(with_base) == before
+
+
+def test_facts_the_graph_already_holds_are_not_stored_again(with_base, capsys, tmp_path):
+    """A batch restating known facts beside new ones stores only the new ones, so no fact is
+    held by two graphs (queries over the union would count it twice) and says how many."""
+    known = (HERE / "base.ttl").read_text()
+    restated = tmp_path / "restated.ttl"
+    restated.write_text(known + "\n" + OK.read_text().split("\n", 5)[5])
+    code, _, err = add(capsys, str(restated))
+    assert code == 0 and "added batch" in err and "already in the graph" in err
+    quads, _ = snapshot(with_base)
+    graphs_of: dict[ox.Triple, set] = {}
+    for q in quads:
+        graphs_of.setdefault(q.triple, set()).add(q.graph_name)
+    assert all(len(g) == 1 for t, g in graphs_of.items()
+               if not isinstance(t.subject, ox.BlankNode))
+    newest = json.loads(run(capsys, "batches", "--format", "json")[1])[-1]
+    assert newest["triples"] == 8  # those of holding-ok.ttl: the restated base is left out
