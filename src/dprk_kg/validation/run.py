@@ -12,7 +12,8 @@ from dprk_kg.build import index_stamp
 from dprk_kg.names import NameIndex, judgements_file, name_index_for
 from dprk_kg.parse import Batch
 from dprk_kg.store import Store
-from dprk_kg.validation.checks import duplicates, merge_hints, uncovered, unknown_terms
+from dprk_kg.validation.checks import (duplicates, merge_hints, name_collisions, refuse_vocabulary,
+                                       uncovered, unknown_terms)
 from dprk_kg.validation.engine import (in_memory, mini_store, pyshacl_rest, run_core, run_sparql,
                                        selector)
 from dprk_kg.validation.neighbourhood import Overlay, ontology_triples, walk
@@ -33,6 +34,7 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     ``name_index`` (the store's cached name keys) makes the likely-duplicate check a lookup;
     without it the store is searched.
     """
+    refuse_vocabulary(batch)
     shapes = shapes or load_shapes()
     ontology = ontology_triples(store)
     vocabulary = {t.subject.value for t in ontology if isinstance(t.subject, ox.NamedNode)}
@@ -56,6 +58,7 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     problems = unknown_terms(batch, vocabulary | shapes.terms, ontology)
     problems += uncovered(batch, shapes, ontology, union)
     problems += duplicates(store, batch, judgements, name_index)
+    problems += name_collisions(store, batch, judgements, name_index)
     report_graph = None
     targets = [rdflib_term(n) for n in focus if not isinstance(n, ox.Literal)]
     if targets:

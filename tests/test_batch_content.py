@@ -1,0 +1,76 @@
+"""What a batch may state: facts about the world, with names that do not pass for another entity's.
+
+Run through the command line on the shipped graph, as a user adds facts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dprk_kg import cli
+
+PREFIXES = """@prefix dprk: <https://w3id.org/dprk-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix unit: <https://w3id.org/dprk-kg/id/unit/> .
+@prefix person: <https://w3id.org/dprk-kg/id/person/> .
+"""
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def batch(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "batch.ttl"
+    path.write_text(PREFIXES + body)
+    return path
+
+
+VOCABULARY = {
+    "a subclass axiom on the project's terms":
+        ("\n\ndprk:StateLeader rdfs:subClassOf dprk:Claim .\n", 10, "rdfs:subClassOf"),
+    "a coined term with its own definition":
+        ('\n\n\ndprk:heldby a owl:ObjectProperty ;\n    skos:definition "held by"@en .\n', 11,
+         "dprk:heldby"),
+    "a new class of the project's own kind":
+        ("\nperson:x-class a owl:Class .\n", 9, "owl:Class"),
+    "an axiom about a standard term":
+        ("\n<http://www.w3.org/ns/org#member> rdfs:range dprk:Person .\n", 9, "rdfs:range"),
+    "a shape": ("\nperson:shape a sh:NodeShape ; sh:targetClass dprk:Person .\n", 9, "sh:"),
+}
+
+
+@pytest.mark.parametrize("command", ["validate", "add"])
+@pytest.mark.parametrize("name", sorted(VOCABULARY))
+def test_statements_about_the_vocabulary_are_refused_with_their_line(store_dir, capsys, tmp_path,
+                                                                       command, name):
+    body, line, shown = VOCABULARY[name]
+    path = batch(tmp_path, body)
+    code, out, err = run(capsys, command, str(path))
+    assert code == 2, out + err
+    assert err.startswith(f"dprk-kg: error: {path}:{line}: a batch states facts about the world")
+    assert shown in err
+    assert not list((store_dir / "batches").glob("*.trig"))
+
+
+def test_a_name_another_entity_bears_is_a_warning_naming_it(store_dir, capsys, tmp_path):
+    path = batch(tmp_path, '\nunit:south-hamgyong skos:altLabel "North Hamgyong Province"@en .\n')
+    code, out, _ = run(capsys, "validate", str(path))
+    assert code == 0, out
+    warning = [line for line in out.splitlines() if "name-collision" in line or "borne by" in line]
+    assert len(warning) == 1 and "unit/north-hamgyong" in warning[0], out
+    assert f"{path}:9: warning" in warning[0]
+
+
+def test_a_name_the_entity_already_bears_in_another_spelling_is_no_collision(store_dir, capsys,
+                                                                             tmp_path):
+    path = batch(tmp_path, '\nunit:south-hamgyong skos:altLabel "South Hamgyŏng Province"@en .\n')
+    code, out, _ = run(capsys, "validate", str(path))
+    assert code == 0 and "borne by" not in out, out
