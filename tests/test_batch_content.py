@@ -74,3 +74,39 @@ def test_a_name_the_entity_already_bears_in_another_spelling_is_no_collision(sto
     path = batch(tmp_path, '\nunit:south-hamgyong skos:altLabel "South Hamgyŏng Province"@en .\n')
     code, out, _ = run(capsys, "validate", str(path))
     assert code == 0 and "borne by" not in out, out
+
+
+# -- rules follow the dates the graph implies -------------------------------------------------
+
+IMPLIED = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix organization: <https://w3id.org/dprk-kg/id/organization/> .
+
+<https://w3id.org/dprk-kg/synthetic/election/test-2026> a dprk:Election ;
+    rdfs:label "Synthetic test election of 2026"@en ;
+    dprk:date "2026-11-15"^^xsd:date ;
+    dprk:electionLevel dprk:LocalElection ;
+    dprk:electsBodyType dprk:ProvincialPeoplesAssembly .
+
+<https://w3id.org/dprk-kg/synthetic/candidacy/test-2026> a dprk:Candidacy ;
+    dprk:inElection <https://w3id.org/dprk-kg/synthetic/election/test-2026> ;
+    dprk:forAssembly organization:pyongyang-peoples-assembly .
+
+<https://w3id.org/dprk-kg/synthetic/nomination/test-2026> a dprk:Nomination ;
+    dprk:nominated <https://w3id.org/dprk-kg/synthetic/candidacy/test-2026> ;
+    dprk:nominatedBy organization:{nominator} .
+"""
+
+
+@pytest.mark.parametrize("nominator, dated_after", [("dfrf", True), ("pyongyang-peoples-assembly", False)])
+def test_a_fact_dated_only_through_its_election_is_checked_against_a_dissolution(
+        store_dir, capsys, tmp_path, nominator, dated_after):
+    """The DFRF was dissolved in March 2024: a nomination by it for a candidacy in a 2026
+    election has no date of its own, but the graph dates it by its election."""
+    path = batch(tmp_path, IMPLIED.replace("{nominator}", nominator))
+    code, out, _ = run(capsys, "validate", str(path))
+    flagged = [line for line in out.splitlines() if "AfterDissolution" in line]
+    assert code == 1  # the synthetic facts lack sources either way
+    assert bool(flagged) is dated_after, out
+    if dated_after:
+        assert "nomination/test-2026" in flagged[0] and "2026-11-15" in flagged[0]
