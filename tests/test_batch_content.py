@@ -110,3 +110,36 @@ def test_a_fact_dated_only_through_its_election_is_checked_against_a_dissolution
     assert bool(flagged) is dated_after, out
     if dated_after:
         assert "nomination/test-2026" in flagged[0] and "2026-11-15" in flagged[0]
+
+
+# -- a batch of blank nodes -------------------------------------------------------------------
+
+BLANK = """@prefix org: <http://www.w3.org/ns/org#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix schema: <https://schema.org/> .
+
+[] a dprk:PostHolding ;
+   org:member [ a dprk:Person ; rdfs:label "Synthetic blank person"@en , "합성 사람"@ko ;
+                dcterms:source _:source ] ;
+   dprk:post <https://w3id.org/dprk-kg/id/post/pyongyang-chief-secretary> ;
+   dprk:startDate "1901-01-01"^^xsd:date ; dprk:endDate "1901-02-01"^^xsd:date ;
+   dprk:tenureStatus dprk:Ended ;
+   dcterms:source _:source .
+
+_:source a dprk:SourceDocument ;
+   dcterms:title "Synthetic blank source (not a real document)"@en ;
+   dcterms:publisher <https://w3id.org/dprk-kg/id/organization/kcna> ;
+   dcterms:date "1901-02-02"^^xsd:date ;
+   schema:url "https://example.org/synthetic/blank-source"^^xsd:anyURI .
+"""
+
+
+def test_a_batch_of_blank_nodes_does_not_land(store_dir, capsys, tmp_path):
+    """Fully described, but nothing in it could be cited or shown: each blank entity, fact
+    and source is a violation, and nothing is added."""
+    path = batch(tmp_path, BLANK)
+    code, out, err = run(capsys, "add", str(path))
+    assert code == 1 and "nothing was added" in err, out + err
+    assert sum("IdentifiedByIri" in line for line in out.splitlines()) == 3, out
+    assert not list((store_dir / "batches").glob("*.trig"))

@@ -26,6 +26,7 @@ from rdflib.namespace import SH
 from dprk_kg import namespaces, resources
 from dprk_kg.parse import Batch, read_file, read_text
 from dprk_kg.validation.compile import INTEGERS
+from dprk_kg.validation.terms import SKOLEM
 from dprk_kg.store import Store
 from dprk_kg.validation import load_shapes, validate_batch, validate_store
 from fixtures.ingest.helpers import PREFIXES, memory_store, shacl_keys
@@ -61,7 +62,9 @@ def key(report: Graph, result) -> tuple:
         if isinstance(t, Literal) and not t.ill_typed:  # integer subtypes: see validation.compile
             datatype = INTEGER if str(t.datatype) in INTEGERS else t.datatype
             return ("literal", t.toPython() if t.datatype else str(t), datatype, t.language)
-        return "complex path" if isinstance(t, BNode) else t
+        # A blank node (a complex path, or a blank focus node our engine names by its skolem IRI)
+        blank = isinstance(t, BNode) or str(t).startswith(SKOLEM)
+        return "a blank node" if blank else t
 
     return tuple(term(report.value(result, p)) for p in (
         SH.focusNode, SH.sourceShape, SH.sourceConstraintComponent, SH.resultSeverity,
