@@ -205,30 +205,10 @@ def split_known(store: Store, triples: list[ox.Triple]) -> tuple[list[ox.Triple]
     unique = list(dict.fromkeys(triples))
     ground = [t for t in unique if not isinstance(t.subject, ox.BlankNode)
               and not isinstance(t.object, ox.BlankNode)]
-    subjects = {k[0] for k in _present(store, list({(t.subject,) for t in ground}))}
-    held = {ox.Triple(*k) for k in _present(store, [(t.subject, t.predicate, t.object)
-                                                   for t in ground if t.subject in subjects])}
+    subjects = {k[0] for k in store.present(list({(t.subject,) for t in ground}))}
+    held = {ox.Triple(*k) for k in store.present([(t.subject, t.predicate, t.object)
+                                                  for t in ground if t.subject in subjects])}
     return [t for t in unique if t not in held], [t for t in unique if t in held]
-
-
-def _present(store: Store, keys: list[tuple]) -> set[tuple]:
-    """Those of ``keys`` (each ``(subject,)`` or ``(subject, predicate, object)``) that a named
-    graph of ``store`` holds."""
-    native = getattr(store, "native", None)
-    if native is not None:
-        return {k for k in keys if any(
-            not isinstance(q.graph_name, ox.DefaultGraph)
-            for q in native.quads_for_pattern(*k, *(None,) * (4 - len(k))))}
-    out: set[tuple] = set()
-    for i in range(0, len(keys), 500):
-        chunk = keys[i:i + 500]
-        names = ("s", "p", "o")[:len(chunk[0])]
-        rows = " ".join("(" + " ".join(map(str, k)) + ")" for k in chunk)
-        found = store.select(f"SELECT DISTINCT {' '.join('?' + n for n in names)} WHERE {{ "
-                             f"VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }} "
-                             "?s ?p ?o }").rows
-        out |= {tuple(r[n] for n in names) for r in found} & set(chunk)
-    return out
 
 
 def new_batch_id(paths: list[Path]) -> str:

@@ -92,6 +92,19 @@ class Store:
     def named_graphs(self) -> list[str]:
         raise NotImplementedError
 
+    def present(self, keys: list[tuple]) -> set[tuple]:
+        """Those of ``keys`` (each ``(subject,)`` or ``(subject, predicate, object)``) that a
+        named graph holds: which nodes the graph knows, which triples it states already."""
+        out: set[tuple] = set()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            names = " ".join(("?s", "?p", "?o")[:len(chunk[0])])
+            rows = " ".join("(" + " ".join(map(str, k)) + ")" for k in chunk)
+            found = self.select(f"SELECT DISTINCT {names} WHERE {{ VALUES ({names}) {{ {rows} }} "
+                                "?s ?p ?o }").rows
+            out |= {tuple(r[n] for n in ("s", "p", "o")[:len(chunk[0])]) for r in found} & set(chunk)
+        return out
+
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]], *,
                        drop: Iterable[str] = ()) -> None:
         """Replace each graph in ``graphs`` by its triples and drop ``drop``, all or nothing.
@@ -227,6 +240,13 @@ class EmbeddedStore(Store):
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def present(self, keys: list[tuple]) -> set[tuple]:
+        """As :meth:`Store.present`, one index lookup a key (a SPARQL join of 28,000 values
+        costs several times as much)."""
+        return {k for k in keys if any(
+            not isinstance(q.graph_name, ox.DefaultGraph)
+            for q in self._store.quads_for_pattern(*k, *(None,) * (4 - len(k))))}
 
     def _update(self, update: str) -> None:
         _translate_syntax(lambda: self._store.update(update))
