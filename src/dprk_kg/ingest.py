@@ -185,8 +185,8 @@ def _commit_add(store: Store, store_dir: Path, batch: Batch, paths: list[Path],
         timespec="seconds"), getpass.getuser(), [str(Path(p).resolve()) for p in paths], source,
         len(new))
     meta = metadata_triples(graph, info)
-    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in new]
-    quads += [ox.Quad(t.subject, t.predicate, t.object, META) for t in meta]
+    quads = (ox.Quad(t.subject, t.predicate, t.object, g)
+             for g, triples in ((graph, new), (META, meta)) for t in triples)
     folder = builder.batches_dir(store_dir)
     folder.mkdir(parents=True, exist_ok=True)
     write_batch_file(folder / f"{batch_id}.trig", ox.serialize(
