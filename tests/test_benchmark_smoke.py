@@ -7,15 +7,14 @@ says why not, and wherever both sides answered they gave the same rows, verdicts
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
 from dprk_kg import catalog
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import run  # noqa: E402
+from support import benchmark_script
+
+run = benchmark_script("run")
 
 
 @pytest.fixture(scope="module")

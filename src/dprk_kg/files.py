@@ -75,7 +75,11 @@ def fsync_folder(folder: Path) -> None:
 
 
 def cache_dir() -> Path:
-    """The user's cache folder for dprk-kg (``$XDG_CACHE_HOME/dprk-kg`` on Linux)."""
+    """``$DPRK_KG_CACHE``, else the user's cache folder for dprk-kg (``~/.cache/dprk-kg`` on
+    Linux, as platformdirs places it on each system)."""
+    env = os.environ.get("DPRK_KG_CACHE")
+    if env:
+        return Path(env).expanduser()
     import platformdirs
 
     return platformdirs.user_cache_path("dprk-kg")
