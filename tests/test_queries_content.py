@@ -16,12 +16,12 @@ import pyoxigraph as ox
 import pytest
 
 import dprk_kg
-from dprk_kg import catalog, query
+from dprk_kg import catalog, query, resources
 from dprk_kg.api import Rows
-from dprk_kg.namespaces import DPRK, KG
+from dprk_kg.namespaces import BASE_GRAPH, DPRK, KG, ONTOLOGY_GRAPH
+from dprk_kg.store import Store
 
 from conftest import SOURCES_DIR
-from support import memory_store
 JAPAN_TIMES = KG + "source/japantimes-2019-07-22-kim-votes"
 NK_NEWS = KG + "source/nknews-2019-06-10-local-elections"
 ELECTION_2015 = KG + "election/2015-07-19-local"
@@ -242,7 +242,11 @@ DUAL = PREFIXES + """
 
 def run_on(turtle: str, name: str, **params: str) -> Rows:
     """Run a named query on the ontology plus ``turtle`` only."""
-    store = memory_store({"test": [q.triple for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE)]})
+    store = Store.memory()
+    graphs = {ONTOLOGY_GRAPH + p.stem: list(ox.parse(path=str(p), format=ox.RdfFormat.TURTLE))
+              for p in resources.ontology_files()}
+    graphs[BASE_GRAPH + "test"] = list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+    store.replace_graphs(graphs)
     return Rows(query.run_named(store, catalog.get(name), params))
 
 
