@@ -429,7 +429,8 @@ class Benchmark:
 
 def run_process(command: list[str], env: dict[str, str], cap: float
                 ) -> tuple[float | None, float | None, str]:
-    """Run ``command``: its wall time, its own peak memory (MB) and "exit N: last stderr line".
+    """Run ``command``: its wall time, its own peak memory (MB) and "exit N: last stderr line
+    (CPU s)".
 
     ``os.wait4`` gives the process's own resource use, where ``RUSAGE_CHILDREN`` would
     give the largest of every child so far. Past ``cap`` seconds it is killed (time None).
@@ -452,7 +453,8 @@ def run_process(command: list[str], env: dict[str, str], cap: float
     process.returncode = os.waitstatus_to_exitcode(status)
     reader.join(5)
     last = tail[0].decode("utf-8", "replace").strip() if tail else ""
-    return seconds, usage.ru_maxrss / 1024, f"exit {process.returncode}: {last[:160]}"
+    cpu = usage.ru_utime + usage.ru_stime  # what a busy machine does not inflate
+    return seconds, usage.ru_maxrss / 1024, f"exit {process.returncode}: {last[:160]} (CPU {cpu:.1f} s)"
 
 
 def _value(answer: Answer, key: str, cap: float | None = None) -> float | str | None:
