@@ -143,3 +143,22 @@ def test_a_batch_of_blank_nodes_does_not_land(store_dir, capsys, tmp_path):
     assert code == 1 and "nothing was added" in err, out + err
     assert sum("IdentifiedByIri" in line for line in out.splitlines()) == 3, out
     assert not list((store_dir / "batches").glob("*.trig"))
+
+
+def test_a_new_person_with_many_namesakes_gets_one_warning_naming_them():
+    """Homonyms are common in a deputies list: one warning per new person, not one per pair."""
+    from dprk_kg.parse import read_text
+    from dprk_kg.validation import validate_batch
+    from fixtures.ingest.helpers import memory_store, shapes
+
+    person = "<https://w3id.org/dprk-kg/id/fixture/person/namesake-{}>"
+    existing = read_text(PREFIXES + "".join(
+        f'{person.format(i)} a dprk:Person ; rdfs:label "Kim Myong Sik"@en .\n'
+        for i in range(3)), "turtle").triples
+    batch = read_text(PREFIXES + f'{person.format("new")} a dprk:Person ; '
+                      'rdfs:label "Kim Myŏng-sik"@en .\n', "turtle", name="new.ttl")
+    report = validate_batch(memory_store(existing), batch, shapes=shapes())
+    found = [p for p in report.problems if p.rule == "likely-duplicate"]
+    assert len(found) == 1 and "and 2 other(s) of that name" in found[0].message
+    assert all(person.format(i)[1:-1] in found[0].message + (found[0].hint or "")
+               for i in range(3))

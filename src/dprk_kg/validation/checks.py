@@ -265,14 +265,23 @@ def duplicates(store: Store, batch: Batch, judgements: Path | None,
         if iri in typed:
             names_existing.setdefault(iri, set()).add(name)
     judged = read_judgements(judgements, batch.triples)
-    out = []
+    # One warning per new node, however many namesakes it has: a common name in a list of
+    # 28,000 deputies would otherwise give hundreds of thousands of lines.
+    by_new: dict[str, list] = {}
     for d in likely_duplicates(names_new, names_existing, judged):
-        place = batch.where(ox.NamedNode(d.new))
+        by_new.setdefault(d.new, []).append(d)
+    out = []
+    for new, found in by_new.items():
+        d, more = found[0], len(found) - 1
+        place = batch.where(ox.NamedNode(new))
+        others = "".join(f", <{x.existing}>" for x in found[1:3]) + (" ..." if more > 2 else "")
         out.append(Problem(
-            "warning", curie(d.new), d.new_name,
-            f"looks like the existing {curie(d.existing)} ({d.existing_name})",
-            hint=f"{d.new_name} looks like the existing {d.existing_name} (<{d.existing}>): use "
-                 f"that IRI, or mark them as different (owl:differentFrom in the judgements file)",
+            "warning", curie(new), d.new_name,
+            f"looks like the existing {curie(d.existing)} ({d.existing_name})"
+            + (f" and {more} other(s) of that name" if more else ""),
+            hint=f"{d.new_name} looks like the existing {d.existing_name} (<{d.existing}>"
+                 f"{others}): use that IRI, or mark them as different (owl:differentFrom in "
+                 "the judgements file)",
             rule="likely-duplicate", file=place[0] if place else None,
             line=place[1] if place else None))
     return out
