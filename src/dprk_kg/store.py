@@ -96,13 +96,16 @@ class Store:
         """Those of ``keys`` (each ``(subject,)`` or ``(subject, predicate, object)``) that a
         named graph holds: which nodes the graph knows, which triples it states already."""
         out: set[tuple] = set()
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
-            names = " ".join(("?s", "?p", "?o")[:len(chunk[0])])
-            rows = " ".join("(" + " ".join(map(str, k)) + ")" for k in chunk)
-            found = self.select(f"SELECT DISTINCT {names} WHERE {{ VALUES ({names}) {{ {rows} }} "
-                                "?s ?p ?o }").rows
-            out |= {tuple(r[n] for n in ("s", "p", "o")[:len(chunk[0])]) for r in found} & set(chunk)
+        for width in (1, 3):
+            of_width = [k for k in keys if len(k) == width]
+            names = ("s", "p", "o")[:width]
+            for i in range(0, len(of_width), 500):
+                chunk = of_width[i:i + 500]
+                rows = " ".join("(" + " ".join(map(str, k)) + ")" for k in chunk)
+                heads = " ".join("?" + n for n in names)
+                found = self.select(f"SELECT DISTINCT {heads} WHERE {{ VALUES ({heads}) {{ {rows} }} "
+                                    "?s ?p ?o }").rows
+                out |= {tuple(r[n] for n in names) for r in found} & set(chunk)
         return out
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]], *,
