@@ -46,9 +46,9 @@ def vocabulary_statement(t: ox.Triple) -> str | None:
     """Why ``t`` speaks about the vocabulary rather than the world, or None if it does not.
 
     >>> dprk = namespaces.DPRK
-    >>> vocabulary_statement(ox.Triple(ox.NamedNode(dprk + "heldby"),
-    ...     ox.NamedNode(_P["skos"] + "definition"), ox.Literal("held by")))
-    'dprk:heldby is a term of the project\'s vocabulary (ontology/ defines its terms)'
+    >>> print(vocabulary_statement(ox.Triple(ox.NamedNode(dprk + "heldby"),
+    ...     ox.NamedNode(_P["skos"] + "definition"), ox.Literal("held by"))))
+    dprk:heldby is a term of the project's vocabulary (ontology/ defines its terms)
     >>> vocabulary_statement(ox.Triple(ox.NamedNode("https://w3id.org/dprk-kg/id/person/x"),
     ...     ox.NamedNode(_P["rdfs"] + "label"), ox.Literal("X"))) is None
     True
