@@ -39,11 +39,12 @@ VOCABULARY = {
     "a coined term with its own definition":
         ('\n\n\ndprk:heldby a owl:ObjectProperty ;\n    skos:definition "held by"@en .\n', 11,
          "dprk:heldby"),
-    "a new class of the project's own kind":
-        ("\nperson:x-class a owl:Class .\n", 9, "owl:Class"),
+    "a class of one's own under the project's":
+        ("\nperson:x-class rdfs:subClassOf dprk:Person .\n", 9, "rdfs:subClassOf dprk:Person"),
     "an axiom about a standard term":
         ("\n<http://www.w3.org/ns/org#member> rdfs:range dprk:Person .\n", 9, "rdfs:range"),
-    "a shape": ("\nperson:shape a sh:NodeShape ; sh:targetClass dprk:Person .\n", 9, "sh:"),
+    "a shape on the project's terms":
+        ("\nperson:shape a sh:NodeShape ; sh:targetClass dprk:Person .\n", 9, "sh:targetClass"),
 }
 
 

@@ -14,7 +14,8 @@ from dprk_kg.errors import UserError
 from dprk_kg.parse import read_text
 from dprk_kg.store import Store
 from dprk_kg.validation import curie, load_shapes, validate_batch, validate_store
-from fixtures.ingest.helpers import FIX, PREFIXES, memory_store, shacl_keys, shapes
+from fixtures.ingest.helpers import (FIX, PREFIXES, SHACL_ONLY, memory_store, shacl_keys,
+                                     shapes)
 
 OK_HOLDING = PREFIXES + """
 f:holding\\/kim-2024 a dprk:PostHolding ;
@@ -306,3 +307,83 @@ def test_the_name_cache_and_the_store_search_find_the_same_duplicates(built_stor
     assert name_index_for(store_dir, stamp) is not None
     assert duplicates() == searched == [
         "looks like the existing kg:person/kim-jong-un (Kim Jong Un)"]
+
+
+# -- blank nodes stored by an earlier batch ------------------------------------------------------
+
+FIRST_BATCH = PREFIXES + """
+f:person\\/kim-bn a dprk:Person ; rdfs:label "Kim Bn"@en ;
+    dcterms:source [ a dprk:SourceDocument ; rdfs:label "A report"@en ;
+                     dcterms:date "2024-01-01"^^xsd:date ] .
+"""
+
+
+def test_a_source_stored_as_a_blank_node_is_read_when_a_later_batch_touches_its_holder():
+    """The issue's case with the shipped shapes: a person whose source is an inline
+    ``[ a dprk:SourceDocument ]`` was added; a second batch adds a label to that person. The
+    stored blank node's own triples must reach the check (they did not: a false
+    "SourceIsDocument"), and the batch's report is the full report's new part."""
+    project = load_shapes()
+    first = read_text(FIRST_BATCH, "turtle", name="first.ttl")
+    second = read_text(PREFIXES + 'f:person\\/kim-bn '
+                       '<http://www.w3.org/2004/02/skos/core#altLabel> "Kim B. N."@en .',
+                       "turtle", name="second.ttl")
+    report = validate_batch(memory_store(first.triples), second, shapes=project)
+    assert not [p for p in report.problems if p.message.startswith("SourceIsDocument")]
+    before = validate_store(memory_store(first.triples), shapes=project)
+    after = validate_store(memory_store(first.triples, second.triples), shapes=project)
+    new = shacl_keys(after.problems) - shacl_keys(before.problems)
+    assert new <= shacl_keys(report.problems) <= shacl_keys(after.problems)
+
+
+STORED = PREFIXES + """
+f:holding\\/bn a dprk:PostHolding ; org:member f:person\\/ri-il-hwan ;
+    dprk:post f:post\\/nh-chief-secretary ; dprk:startDate "2018-01-01"^^xsd:date ;
+    dprk:endDate "2019-06-30"^^xsd:date ; dprk:tenureStatus dprk:Ended ;
+    dcterms:source [ a dprk:SourceDocument ; dcterms:date "2019-07-01"^^xsd:date ] .
+f:person\\/g4 a dprk:Person ; rdfs:label "Somebody else"@en ;
+    dcterms:source [ a dprk:SourceDocument ] .
+"""
+#: Batch triples about the holders of the stored blank nodes (and what those point to).
+BLANK_HOLDERS = {
+    "f:holding\\/bn": ["a dprk:Post", "a dprk:PostHolding", "dprk:startDate \"2019\"",
+                       "dprk:endDate \"2018-01-01\"^^xsd:date", "org:member f:person\\/g4",
+                       "dcterms:source f:person\\/g4", "dprk:post f:person\\/g4"],
+    "f:person\\/g4": ["a dprk:Post", "a dprk:SourceDocument", "rdfs:label \"G4\"@en",
+                      "dcterms:source f:source\\/kcna-2024", "dcterms:date \"2020\"",
+                      "dcterms:source [ a dprk:SourceDocument ; dcterms:date \"x\" ]"],
+    "f:post\\/nh-chief-secretary": ["org:postIn f:person\\/g4", "a dprk:Person"],
+}
+touching = st.sampled_from(sorted(BLANK_HOLDERS)).flatmap(
+    lambda s: st.sampled_from(BLANK_HOLDERS[s]).map(lambda po: f"{s} {po} ."))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(touching, min_size=1, max_size=6, unique=True))
+def test_batches_touching_stored_blank_nodes_get_the_full_verdict(lines):
+    stored = read_text(STORED, "turtle", name="stored.ttl").triples
+    batch = read_text(PREFIXES + "\n".join(lines), "turtle", name="gen.ttl")
+    assert validate_store(memory_store(stored), shapes=shapes()).conforms
+    incremental = validate_batch(memory_store(stored), batch, shapes=shapes())
+    full = validate_store(memory_store(stored, batch.triples), shapes=shapes())
+    assert shacl_keys(incremental.problems) == shacl_keys(full.problems)
+    violations = {p.node for p in incremental.problems if p.severity == "violation"
+                  and p.rule not in SHACL_ONLY}
+    assert bool(violations) == (not full.conforms)
+
+
+def test_an_ill_formed_literal_is_a_violation_once_with_its_file_and_line():
+    """Read as written (not refused by the reader): where a shape asks for the datatype it is
+    that shape's sh:datatype violation; elsewhere a violation of its own."""
+    report = check(PREFIXES + """
+f:holding\\/x a dprk:PostHolding ;
+    org:member f:person\\/ri-il-hwan ; dprk:post f:post\\/nh-chief-secretary ;
+    dprk:startDate "2024-02-30"^^xsd:date ; dprk:tenureStatus dprk:Current ;
+    dcterms:source f:source\\/kcna-2024 .
+f:person\\/ri-il-hwan dcterms:date "2024-13-01"^^xsd:date .
+""")
+    assert report.exit_code == 1
+    dated = [p for p in report.problems if "2024-02-30" in (p.value or "")]
+    assert [p.component for p in dated] == ["DatatypeConstraintComponent"]
+    [own] = [p for p in report.problems if p.rule == "ill-formed-literal"]
+    assert "is not a valid xsd:date" in own.message and (own.file, own.line) == ("new.ttl", 13)

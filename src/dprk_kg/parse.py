@@ -11,9 +11,12 @@ Why each guard is here:
 - pyoxigraph's RDF/XML reader expands internal entities ("billion laughs"), so any DOCTYPE or
   ENTITY declaration is refused before the parser sees the bytes.
 - Nothing is fetched: JSON-LD remote contexts are refused by pyoxigraph (no document loader is
-  set) and ``owl:imports`` is refused here, so a file can never make the tool reach a network.
-- Parsers accept ill-formed typed literals ("2024-02-30"^^xsd:date); they are checked here, so
-  a bad date is bad input, not a silently unmatched fact.
+  set) and ``owl:imports`` is kept as a fact, never followed, so a file can never make the tool
+  reach a network.
+- Ill-formed typed literals ("2024-02-30"^^xsd:date) are read as written: validation reports
+  them (as SHACL ``sh:datatype`` violations where a shape asks for the type, and as
+  violations of their own otherwise; see :func:`literal_problem`), so a bad date is never a
+  silently unmatched fact.
 - Blank nodes are renamed to fresh ids, so a batch's ``_:b0`` never merges with another's.
 
 >>> batch = read_text('@prefix person: <https://w3id.org/dprk-kg/id/person/> .\\n'
@@ -43,7 +46,6 @@ from dprk_kg.files import Progress
 
 XSD = namespaces.PREFIXES["xsd"]
 RDF_TYPE = ox.NamedNode(namespaces.PREFIXES["rdf"] + "type")
-OWL_IMPORTS = namespaces.PREFIXES["owl"] + "imports"
 
 #: Format names a user may give with ``--format``, and the extensions that imply them.
 FORMATS: dict[str, ox.RdfFormat | str] = {
@@ -131,7 +133,6 @@ def read_file(path: Path, fmt: str | None = None, *, progress: bool = True) -> B
         raise UserError(f"cannot read the file: {e.strerror or e}", file=str(path)) from e
     if size <= LINE_SCAN_BYTES and name != "csv":
         _scan_subject_lines(path, batch)
-    _check_literals(batch)
     return batch
 
 
@@ -146,7 +147,6 @@ def read_text(text: str, fmt: str, *, name: str = "<text>") -> Batch:
         reader = _GuardedReader(io.BytesIO(text.encode()), name, xml=fmt == "rdfxml")
         batch = _read_rdf(reader, FORMATS[fmt], name)  # type: ignore[arg-type]
         _subject_lines(text.splitlines(), batch, name)
-    _check_literals(batch)
     return batch
 
 
@@ -157,9 +157,6 @@ def _read_rdf(reader: IO[bytes], fmt: ox.RdfFormat, name: str) -> Batch:
     parser = ox.parse(reader, format=fmt, rename_blank_nodes=True)
     try:
         for quad in parser:
-            if quad.predicate.value == OWL_IMPORTS:
-                raise UserError(f"owl:imports {quad.object} is not followed: dprk-kg fetches "
-                                "nothing; put the facts you need in the batch itself", file=name)
             batch.triples.append(quad.triple)
     except SyntaxError as e:
         raise _syntax_error(e, name) from e
@@ -356,16 +353,6 @@ def literal_problem(literal: ox.Literal) -> str | None:
         return None
     shown = json.dumps(literal.value, ensure_ascii=False)
     return f"{shown} is not a valid xsd:{dt[len(XSD):]}: expected {expected}"
-
-
-def _check_literals(batch: Batch) -> None:
-    for t in batch.triples:
-        if isinstance(t.object, ox.Literal):
-            problem = literal_problem(t.object)
-            if problem is not None:
-                file, line = batch.where(t.subject) or (batch.files[0] if batch.files else None,
-                                                        None)
-                raise UserError(f"{problem} (on {t.subject} {t.predicate})", file=file, line=line)
 
 
 # -- the CSV template -------------------------------------------------------------------------

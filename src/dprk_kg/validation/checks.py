@@ -1,12 +1,10 @@
-"""The checks beyond SHACL: vocabulary in a batch, unknown terms, nodes no shape applies to,
-likely duplicates and names another entity bears."""
+"""The checks beyond SHACL: vocabulary in a batch (refused), unknown terms, ill-formed
+literals, unchecked nodes, likely duplicates and names another entity bears."""
 
 from __future__ import annotations
 
 import difflib
-import functools
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -14,12 +12,10 @@ from dprk_kg import namespaces
 from dprk_kg.errors import UserError
 from dprk_kg.names import (NAME_PREDICATES, NameIndex, likely_duplicates, name_key, named_nodes,
                            of_types, read_judgements)
-from dprk_kg.parse import Batch
+from dprk_kg.parse import Batch, literal_problem
 from dprk_kg.store import Store
-from dprk_kg.validation.neighbourhood import Overlay
 from dprk_kg.validation.report import Problem, curie
-from dprk_kg.validation.shapes import Shapes
-from dprk_kg.validation.terms import values
+from dprk_kg.validation.terms import rdflib_term, skolem, values
 
 RDF_TYPE = namespaces.PREFIXES["rdf"] + "type"
 SUBCLASS = namespaces.PREFIXES["rdfs"] + "subClassOf"
@@ -32,18 +28,20 @@ STANDARD = tuple(namespaces.PREFIXES[p] for p in
 # -- checks beyond SHACL ----------------------------------------------------------------------
 
 _P = namespaces.PREFIXES
-#: Predicates that state something about a term of a vocabulary (an axiom), not the world.
+#: The project's vocabulary: its ontology's terms and its shapes.
+OURS = (namespaces.DPRK, namespaces.SHAPES)
+#: Predicates that state something about a term (an axiom), not about the world.
 AXIOM_PREDICATES = {_P["rdfs"] + p for p in ("subClassOf", "subPropertyOf", "domain", "range")} | {
     _P["owl"] + p for p in ("equivalentClass", "equivalentProperty", "inverseOf", "disjointWith",
                             "propertyChainAxiom", "unionOf", "intersectionOf", "onProperty")}
-#: Classes whose instances are terms of a vocabulary: typing a node so declares a new term.
-TERM_CLASSES = {_P["rdfs"] + "Class", _P["rdf"] + "Property"} | {_P["owl"] + c for c in (
-    "Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "Ontology",
-    "Restriction")} | {_P["skos"] + "ConceptScheme"}
 
 
 def vocabulary_statement(t: ox.Triple) -> str | None:
-    """Why ``t`` speaks about the vocabulary rather than the world, or None if it does not.
+    """Why ``t`` defines or changes a term of the project's vocabulary, or None if it does not.
+
+    Only the project's own terms (``dprk:``, ``dprksh:``): a user's shapes and data may
+    declare their own classes (``ex:Person rdfs:subClassOf ex:Agent``), as the W3C SHACL
+    cases do, without touching what the project's terms mean.
 
     >>> dprk = namespaces.DPRK
     >>> print(vocabulary_statement(ox.Triple(ox.NamedNode(dprk + "heldby"),
@@ -54,14 +52,13 @@ def vocabulary_statement(t: ox.Triple) -> str | None:
     True
     """
     s, p, o = t.subject, t.predicate.value, t.object
-    if isinstance(s, ox.NamedNode) and s.value.startswith((namespaces.DPRK, namespaces.SHAPES)):
+    if isinstance(s, ox.NamedNode) and s.value.startswith(OURS):
         return f"{curie(s.value)} is a term of the project's vocabulary (ontology/ defines its terms)"
-    if p in AXIOM_PREDICATES:
-        return f"{curie(p)} is an axiom about a vocabulary"
-    if p == RDF_TYPE and isinstance(o, ox.NamedNode) and o.value in TERM_CLASSES:
-        return f"a {curie(o.value)} declares a vocabulary term"
-    if p.startswith(_P["sh"]):
-        return "SHACL shapes are rules, not facts (give them with --shapes)"
+    if isinstance(o, ox.NamedNode) and o.value.startswith(OURS):
+        if p in AXIOM_PREDICATES:
+            return f"{curie(p)} {curie(o.value)} is an axiom about the project's vocabulary"
+        if p.startswith(_P["sh"]):
+            return f"a shape about {curie(o.value)} is a rule, not a fact (give shapes with --shapes)"
     return None
 
 
@@ -75,13 +72,10 @@ def refuse_vocabulary(batch: Batch) -> None:
     can tell what it breaks; the ontology is changed in ``ontology/``, reviewed as code.
     """
     # A quick pass over the few distinct terms first: most batches have nothing to refuse.
-    ours = (namespaces.DPRK, namespaces.SHAPES)
-    subjects = {t.subject.value for t in batch.triples if isinstance(t.subject, ox.NamedNode)}
-    predicates = {t.predicate.value for t in batch.triples}
-    if not (any(s.startswith(ours) for s in subjects)
-            or any(p in AXIOM_PREDICATES or p.startswith(_P["sh"]) for p in predicates)
-            or RDF_TYPE in predicates and any(t.object.value in TERM_CLASSES for t in batch.triples
-                                              if t.predicate.value == RDF_TYPE)):
+    if not any(isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(OURS)
+               for t in batch.triples) and not any(
+            p in AXIOM_PREDICATES or p.startswith(_P["sh"])
+            for p in {t.predicate.value for t in batch.triples}):
         return
     for t in batch.triples:
         why = vocabulary_statement(t)
@@ -164,8 +158,26 @@ def unknown_terms(batch: Batch, known: set[str], ontology: list[ox.Triple]) -> l
     return out
 
 
+def ill_formed(batch: Batch) -> list[Problem]:
+    """Typed literals whose form their datatype does not allow ("2024-02-30"^^xsd:date): a
+    violation each, unless a shape's sh:datatype reports it (see :func:`merge_hints`)."""
+    out = []
+    for t in batch.triples:
+        problem = literal_problem(t.object) if isinstance(t.object, ox.Literal) else None
+        if problem is not None:
+            place = batch.where(t.subject)
+            out.append(Problem(
+                "violation", curie(t.subject.value) if isinstance(t.subject, ox.NamedNode)
+                else "a blank node", None, f"{problem} (on {curie(t.predicate.value)})",
+                path=curie(t.predicate.value), value=rdflib_term(t.object).n3(),
+                rule="ill-formed-literal", file=place[0] if place else None,
+                line=place[1] if place else None))
+    return out
+
+
 def merge_hints(problems: list[Problem]) -> list[Problem]:
-    """One report per unknown term: where a shape caught it too, its hint joins that report."""
+    """One report per unknown term or ill-formed literal: where a shape caught it too, the
+    unknown term's hint joins that report, and the ill-formed literal is that report."""
     unknown = {(p.node, p.term): p for p in problems if p.rule == "unknown-term"}
     merged = set()
     for p in problems:
@@ -173,46 +185,29 @@ def merge_hints(problems: list[Problem]) -> list[Problem]:
         if u is not None and p.rule != "unknown-term":
             p.hint = p.hint or u.hint
             merged.add((u.node, u.term))
-    return [p for p in problems if p.rule != "unknown-term" or (p.node, p.term) not in merged]
+    datatype = {(p.node, p.path, p.value) for p in problems
+                if p.component == "DatatypeConstraintComponent"}
+    return [p for p in problems if (p.rule != "unknown-term" or (p.node, p.term) not in merged)
+            and (p.rule != "ill-formed-literal" or (p.node, p.path, p.value) not in datatype)]
 
 
-def uncovered(batch: Batch, shapes: Shapes, ontology: list[ox.Triple], union: Overlay
-              ) -> list[Problem]:
-    """No shape applies to any node of the batch: an error. To some nodes: a warning each.
+def uncovered(batch: Batch, targeted: set, checked: set) -> list[Problem]:
+    """Nothing the batch can affect is a focus node of any shape: an error. A subject of the
+    batch that is none: a warning each.
 
-    A node's types and properties in the graph count too: a batch adding a label to an
-    existing person is checked by the person's shape.
+    ``targeted``: the focus nodes of the batch's neighbourhood (blank nodes as skolem IRIs),
+    so a node's types and properties in the graph count too: a batch adding a label to an
+    existing person is checked by the person's shape. ``checked``: those the batch affects.
     """
-    parents: dict[str, set[str]] = {}
-    for t in ontology:
-        if t.predicate.value == SUBCLASS and isinstance(t.object, ox.NamedNode):
-            parents.setdefault(t.subject.value, set()).add(t.object.value)
-
-    @functools.cache
-    def classes(c: str) -> frozenset[str]:
-        out, todo = set(), [c]
-        while todo:
-            x = todo.pop()
-            if x not in out:
-                out.add(x)
-                todo.extend(parents.get(x, ()))
-        return frozenset(out)
-
-    covered: set = set()
     subjects = {t.subject for t in batch.triples}
-    # The batch's own triples first; only the nodes they leave unchecked are looked up in the
-    # graph (a batch of 100,000 typed nodes then costs no lookup at all).
-    for t in batch.triples:
-        _cover(t, covered, shapes, classes)
-    if subjects - covered:
-        for t in union.edges(subjects - covered, None, shapes.target_objects_of):
-            _cover(t, covered, shapes, classes)
-    if subjects and not covered & subjects:
+    if batch.triples and not checked:
         raise UserError("no SHACL shape applies to any node of the batch, so nothing could be "
                         "checked: give each node its rdf:type from the ontology",
                         file=batch.files[0] if batch.files else None)
     out = []
-    for node in sorted(subjects - covered, key=str):
+    for node in sorted(subjects, key=str):
+        if skolem(node) in targeted:
+            continue
         place = batch.where(node)
         out.append(Problem("warning", curie(node.value) if isinstance(node, ox.NamedNode)
                            else "a blank node", None,
@@ -220,21 +215,6 @@ def uncovered(batch: Batch, shapes: Shapes, ontology: list[ox.Triple], union: Ov
                            rule="unchecked-node", file=place[0] if place else None,
                            line=place[1] if place else None))
     return out
-
-
-
-def _cover(t: ox.Triple, covered: set, shapes: Shapes, classes: Any) -> None:
-    """Add the nodes some shape targets because of ``t`` to ``covered``."""
-    p = t.predicate.value
-    if p == RDF_TYPE and isinstance(t.object, ox.NamedNode) and \
-            classes(t.object.value) & shapes.target_classes:
-        covered.add(t.subject)
-    if p in shapes.target_subjects_of:
-        covered.add(t.subject)
-    if p in shapes.target_objects_of:
-        covered.add(t.object)
-    if isinstance(t.subject, ox.NamedNode) and t.subject.value in shapes.target_nodes:
-        covered.add(t.subject)
 
 
 def duplicates(store: Store, batch: Batch, judgements: Path | None,

@@ -102,14 +102,18 @@ def compile_shapes(graph: Any) -> Compiled:
     import rdflib
 
     sh = rdflib.Namespace(SH)
-    tops = [s for s in _shapes(graph) if target_pattern(graph, s) is not None
+    tops = [s for s in shapes_of(graph) if target_pattern(graph, s) is not None
             and not _deactivated(graph, s)]
     plans: list[tuple[Any, Any, str, list[CoreCheck]]] = []
     fallback: list[tuple[Any, str]] = []
+    # Parameters of SPARQL-based constraint components (sh:parameter): pyshacl runs those.
+    custom = set(graph.objects(None, sh.path)) & {graph.value(p, sh.path)
+                                                 for p in graph.objects(None, sh.parameter)}
     for top in tops:
         targets = target_pattern(graph, top)
         members = [top] + [p for p in graph.objects(top, sh.property) if not _deactivated(graph, p)]
         for shape in members:
+            fallback += [(shape, str(p)) for p in set(graph.predicates(shape)) & custom]
             # Nesting below a property shape is pyshacl's (sh:sparql of a top shape is not here).
             fallback += [(shape, p) for p in ("property", "sparql")
                          if shape is not top and (shape, sh[p], None) in graph]
@@ -137,13 +141,17 @@ def compile_shapes(graph: Any) -> Compiled:
     return Compiled(checks, rest if fallback else None, fallback)
 
 
-def _shapes(graph: Any) -> list:
+def shapes_of(graph: Any) -> list:
+    """The shapes of ``graph``: typed as shapes, with a path, or with a target (SHACL §2.1)."""
     import rdflib
 
     sh = rdflib.Namespace(SH)
-    return sorted(set(graph.subjects(rdflib.RDF.type, sh.NodeShape))
-                  | set(graph.subjects(rdflib.RDF.type, sh.PropertyShape))
-                  | set(graph.subjects(sh.path, None)), key=str)
+    found = set(graph.subjects(rdflib.RDF.type, sh.NodeShape)) \
+        | set(graph.subjects(rdflib.RDF.type, sh.PropertyShape)) \
+        | set(graph.subjects(sh.path, None))
+    for target in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"):
+        found |= set(graph.subjects(sh[target], None))
+    return sorted(found, key=str)
 
 
 def _deactivated(graph: Any, shape: Any) -> bool:
@@ -280,6 +288,10 @@ def sparql_path(graph: Any, path: Any) -> str:
         return f"<{path}>"
     if isinstance(path, rdflib.Literal) or path is None:
         raise Untranslatable(path)
+    forms = [p for p in ("inversePath", "zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath",
+                         "alternativePath") if graph.value(path, _sh(p)) is not None]
+    if len(forms) + (graph.value(path, rdflib.RDF.first) is not None) > 1:
+        raise Untranslatable(path)  # a node that is two paths at once: pyshacl's reading
     for key, form in (("inversePath", "^({})"), ("zeroOrMorePath", "({})*"),
                       ("oneOrMorePath", "({})+"), ("zeroOrOnePath", "({})?")):
         inner = graph.value(path, _sh(key))
@@ -375,8 +387,8 @@ def _datatype_ok(datatype: Any, v: str) -> str:
     if dt in INTEGERS:
         low, high = INTEGERS[dt]
         number = f"<{XSD}integer>(STR({v}))"
-        bounds = [f"{number} >= {low}" if low is not None else "true",
-                  f"{number} <= {high}" if high is not None else "true"]
+        bounds = [f"{number} >= {low}" if low is not None else f"isNumeric({number})",
+                  f"{number} <= {high}" if high is not None else f"isNumeric({number})"]
         return (f"isLiteral({v}) && (DATATYPE({v}) = <{dt}> || DATATYPE({v}) = <{XSD}integer>) "
                 f"&& COALESCE({bounds[0]} && {bounds[1]}, false)")
     ok = f"isLiteral({v}) && DATATYPE({v}) = <{dt}>"
@@ -430,8 +442,9 @@ def _compile(graph: Any, shape: Any, param: str, targets: str) -> list[CoreCheck
                       f"FILTER (!sameTerm(?this, {value.n3()})) }}")]
     if param == "uniqueLang":
         flag = _one(graph, shape, param)
-        if not path or not isinstance(flag, rdflib.Literal) or not isinstance(flag.value, bool):
-            raise Untranslatable(param)
+        if not path or not isinstance(flag, rdflib.Literal) or str(flag) not in ("true", "false") \
+                or str(flag.datatype) != XSD + "boolean":
+            raise Untranslatable(param)  # "1"^^xsd:boolean is not the literal true
         if not flag.value:
             return []
         return [check(f"SELECT DISTINCT ?this ?lang WHERE {{ {targets} ?this {path} ?value . "

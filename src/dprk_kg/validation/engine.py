@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,9 @@ from dprk_kg.store import Store
 from dprk_kg.validation.compile import INTEGERS, resolve
 from dprk_kg.validation.report import plain_words
 from dprk_kg.validation.shapes import SH, Shapes
-from dprk_kg.validation.terms import rdflib_term, skolem, to_rdflib
+from dprk_kg.validation import sparql
+from dprk_kg.validation.sparql import SparqlCheck
+from dprk_kg.validation.terms import canonical, ox_node, rdflib_term, skolem, to_rdflib
 
 
 def in_memory(store: Store) -> Store:
@@ -39,25 +40,73 @@ def in_memory(store: Store) -> Store:
 
 
 
-def pyshacl_rest(shapes: Shapes, data: Any, focus: list | None) -> Any:
-    """The report of what the compiler left to pyshacl (an empty report when nothing is).
+def empty_report() -> Any:
+    """A report graph with no result yet (:func:`finish` sets its verdict)."""
+    import rdflib
 
-    ``data()`` gives the triples pyshacl needs (only asked for when it runs).
+    report = rdflib.Graph()
+    summary = rdflib.BNode()
+    report.add((summary, rdflib.RDF.type, rdflib.URIRef(SH + "ValidationReport")))
+    return report
+
+
+def pyshacl_rest(shapes: Shapes, data: Any, keep: set | None) -> Any:
+    """The report of what the compiler left to pyshacl (an empty report when nothing is),
+    for the focus nodes in ``keep`` (all when None).
+
+    pyshacl validates the whole of ``data()`` (the triples it needs, only asked for when it
+    runs): its ``focus_nodes=`` mode checks nested shapes (sh:node, sh:not ...) on the wrong
+    nodes, so the focus nodes are chosen from its results instead.
+    """
+    if shapes.compiled.rest is None:
+        return empty_report()
+    import rdflib
+    from pyshacl import validate
+
+    _, report, text = validate(to_rdflib(data()), shacl_graph=shapes.compiled.rest,
+                               inference="none", allow_warnings=True, advanced=True)
+    if not isinstance(report, rdflib.Graph):  # pyshacl's ValidationFailure
+        raise UserError(f"the shapes could not be evaluated: {text}".strip())
+    if keep is not None:
+        sh = rdflib.Namespace(SH)
+        results = [(summary, result, skolem(ox_node(report.value(result, sh.focusNode))))
+                   for summary, result in report.subject_objects(sh.result)]
+        # pyshacl read the literals as written; ``keep`` holds them as the store does.
+        forms = canonical(f for _, _, f in results if isinstance(f, ox.Literal))
+        for summary, result, focus in results:
+            if forms.get(focus, focus) not in keep:
+                report.remove((summary, sh.result, result))
+    return report
+
+
+def finish(report: Any, forms: dict[ox.Literal, ox.Literal]) -> Any:
+    """``report`` with only what its results reach, and its verdict: conforms when it has no
+    result at all (of any severity), as SHACL defines it.
+
+    A literal the store answered in its canonical form (``"4"^^xsd:decimal``) is shown as
+    it was written (``"4.0"^^xsd:decimal``) where ``forms`` (written: canonical) knows it.
     """
     import rdflib
 
-    if shapes.compiled.rest is None:
-        report = rdflib.Graph()
-        summary = rdflib.BNode()
-        report.add((summary, rdflib.RDF.type, rdflib.URIRef(SH + "ValidationReport")))
-        report.add((summary, rdflib.URIRef(SH + "conforms"), rdflib.Literal(True)))
-        return report
-    from pyshacl import validate
+    originals = {rdflib_term(c): rdflib_term(w) for w, c in forms.items() if c != w}
 
-    _, report, _ = validate(to_rdflib(data()), shacl_graph=shapes.compiled.rest,
-                            inference="none", focus_nodes=focus, allow_warnings=True,
-                            advanced=True)
-    return report
+    sh = rdflib.Namespace(SH)
+    [summary] = report.subjects(rdflib.RDF.type, sh.ValidationReport)
+    out = rdflib.Graph()
+    todo, seen = [summary], set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in report.predicate_objects(node):
+            if p == sh.conforms:
+                continue
+            out.add((node, p, originals.get(o, o) if p in (sh.focusNode, sh.value) else o))
+            if isinstance(o, rdflib.BNode) and (p != sh.focusNode and p != sh.value):
+                todo.append(o)
+    out.add((summary, sh.conforms, rdflib.Literal((summary, sh.result, None) not in out)))
+    return out
 
 
 class _ResultWriter:
@@ -77,8 +126,6 @@ class _ResultWriter:
         sh, report = self.sh, self.report
         result = rdflib.BNode()
         report.add((self.summary, sh.result, result))
-        if severity == sh.Violation:
-            report.set((self.summary, sh.conforms, rdflib.Literal(False)))
         report.add((result, rdflib.RDF.type, sh.ValidationResult))
         report.add((result, sh.focusNode, rdflib_term(focus)))
         report.add((result, sh.resultSeverity, severity))
@@ -148,50 +195,15 @@ def _bare_integers(check: Any, select: Any, keep: set | None, batch: list[ox.Tri
 
 
 def run_sparql(shapes: Shapes, select: Any, keep: set | None, report: Any) -> None:
-    """Run each sh:sparql check once with ``$this`` unbound (the shapes' SELECTs are written to
-    allow it), adding the results for its targets in ``keep`` (all when None) to ``report``.
-
-    ``select(query, this)`` answers a SELECT as rows of {variable: term}. On a batch's
-    neighbourhood the rows of nodes outside ``keep`` are dropped: their neighbourhood is
-    not all there.
-    """
-    import rdflib
-
+    """Run the sh:sparql checks (:mod:`dprk_kg.validation.sparql`) into ``report``."""
     writer = _ResultWriter(shapes, report)
-    sh, g = writer.sh, shapes.graph
-    for check in shapes.sparql:
-        targets = {r["this"] for r in select(
-            f"SELECT DISTINCT ?this WHERE {{ {check.targets} }}", None)}
-        if keep is not None:
-            targets &= keep
-        path = g.value(check.shape, sh.path)
-        severity = g.value(check.shape, sh.severity) or sh.Violation
-        messages = list(g.objects(check.constraint, sh.message)) or \
-            list(g.objects(check.shape, sh.message))
-        seen = set()
-        for bound in select(check.query, None):
-            bound = dict(bound)
-            if "failure" in bound:
-                raise UserError("a sh:sparql constraint of the shapes failed (?failure)")
-            t, p, v = bound.pop("this", None), bound.pop("path", None), bound.pop("value", None)
-            if t not in targets:
-                continue
-            key = (t, p, v, tuple(sorted(bound.items(), key=str)))
-            if key in seen:
-                continue
-            seen.add(key)
-            value = v if v is not None else (None if path is not None else t)
-            names = {"this": t, "value": value, "path": p, **bound}
-            texts = []
-            for m in messages:
-                text = str(m)
-                for var, val in names.items():
-                    if val is not None:
-                        text = re.sub(f"{{[?$]{var}}}", str(rdflib_term(val)), text)
-                texts.append(rdflib.Literal(text, lang=m.language))
-            writer.add(t, check.shape, "SPARQLConstraintComponent", severity,
-                       rdflib_term(p) if p is not None else path, value, texts,
-                       constraint=check.constraint)
+
+    def write(focus: Any, check: SparqlCheck, path: Any, value: Any, messages: list) -> None:
+        severity = shapes.graph.value(check.shape, writer.sh.severity) or writer.sh.Violation
+        writer.add(focus, check.shape, "SPARQLConstraintComponent", severity, path, value,
+                   messages, constraint=check.constraint)
+
+    sparql.run_sparql(shapes.sparql, shapes.graph, select, keep, write)
 
 
 def mini_store(triples: list[ox.Triple]) -> ox.Store:

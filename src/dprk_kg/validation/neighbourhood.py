@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from dprk_kg import namespaces
+from dprk_kg.errors import UserError
 from dprk_kg.store import Store
 from dprk_kg.validation.terms import values
+
+SUBCLASS = namespaces.PREFIXES["rdfs"] + "subClassOf"
 
 
 # -- the store side ---------------------------------------------------------------------------
@@ -71,13 +74,45 @@ class Overlay:
                 f"FILTER (EXISTS {{ ?n ?p ?o }} || EXISTS {{ ?s ?p ?n }}) }}").rows}
             self.present.update((n, n in there) for n in chunk)
         iris = [n for n in iris if self.present[n]]
-        found = [t for t in _edges(self.store, iris, out_preds, in_preds) if t not in self.removed]
+        stored = _edges(self.store, iris, out_preds, in_preds)
+        stored += _blank_edges(self.store, [n for n in nodes if isinstance(n, ox.BlankNode)],
+                               out_preds, in_preds)
+        found = [t for t in stored if t not in self.removed]
         for t in self.added:
             if t.subject in nodes and (out_preds is None or t.predicate.value in out_preds):
                 found.append(t)
             if t.object in nodes and (in_preds is None or t.predicate.value in in_preds):
                 found.append(t)
         return found
+
+
+    def hierarchy(self) -> list[ox.Triple]:
+        """Every rdfs:subClassOf triple of the store and the batch: class targets and
+        ``sh:class`` read the hierarchy, however far from the focus node it is stated."""
+        found = [ox.Triple(r["s"], ox.NamedNode(SUBCLASS), r["o"]) for r in self.store.select(
+            f"SELECT DISTINCT ?s ?o WHERE {{ ?s <{SUBCLASS}> ?o }}").rows]
+        return [t for t in found if t not in self.removed] + \
+            [t for t in self.added if t.predicate.value == SUBCLASS]
+
+
+def _blank_edges(store: Store, nodes: list[ox.BlankNode], out_preds: set[str] | None,
+                 in_preds: set[str] | None) -> list[ox.Triple]:
+    """The edges of the store's blank nodes (SPARQL cannot name a blank node: they are read
+    from the embedded store's index). A server's blank nodes cannot be followed: an error,
+    so that nothing they hold goes unchecked."""
+    if not nodes:
+        return []
+    native = getattr(store, "native", None)
+    if native is None:
+        raise UserError("this batch reaches blank nodes stored on the SPARQL server, which "
+                        "cannot be looked up one by one: validate against the embedded store")
+    found = []
+    for node in nodes:
+        found += [q.triple for q in native.quads_for_pattern(node, None, None)
+                  if out_preds is None or q.predicate.value in out_preds]
+        found += [q.triple for q in native.quads_for_pattern(None, None, node)
+                  if in_preds is None or q.predicate.value in in_preds]
+    return list(dict.fromkeys(found))
 
 
 def walk(union: Overlay, start: set, depth: int | None, out_preds: set[str] | None,

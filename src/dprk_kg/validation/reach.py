@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from dprk_kg import namespaces
-from dprk_kg.errors import UserError
 from dprk_kg.files import cache_dir, write_atomically
+from dprk_kg.validation.sparql import prefixes
 
 SH = namespaces.PREFIXES["sh"]
 
@@ -43,14 +43,22 @@ def reach_of(graph: Any, shapes: list, path: Path) -> Reach:
     which every validation in a new process would pay again."""
     import hashlib
 
+    import rdflib
+
     cache = cache_dir()
-    memo = cache / f"reach-{hashlib.sha256(path.read_bytes()).hexdigest()[:32]}.json"
+    memo = cache / f"reach-2-{hashlib.sha256(path.read_bytes()).hexdigest()[:32]}.json"
     try:
         found = json.loads(memo.read_text())
         return Reach(set(found["forward"]), set(found["inverse"]), found["any_forward"],
                      found["any_inverse"], found["depth"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
+    sh = rdflib.Namespace(SH)
+    if any((None, sh[p], None) in graph for p in ("validator", "nodeValidator",
+                                                   "propertyValidator")):
+        # SPARQL-based constraint components read what their queries read, from any shape
+        # that has their parameters: no bound is known, so a batch is checked against all.
+        return Reach(any_forward=True, any_inverse=True, depth=None)
     reach = Reach()
     for shape in shapes:
         depth = _shape_depth(graph, shape, reach, set())
@@ -134,13 +142,11 @@ def _sparql_depth(g: Any, constraint: Any, reach: Reach) -> int | None:
 
     sh = rdflib.Namespace(SH)
     text = str(g.value(constraint, sh.select) or "")
-    prefixes = {str(p): str(ns) for decl in g.objects(constraint, sh.prefixes)
-                for d in g.objects(decl, sh.declare)
-                for p, ns in [(g.value(d, sh.prefix), g.value(d, sh.namespace))]}
     try:
-        query = prepareQuery(text, initNs={**namespaces.PREFIXES, **prefixes})
-    except Exception as e:
-        raise UserError(f"a sh:sparql constraint of the shapes does not parse: {e}") from None
+        query = prepareQuery(text, initNs={**namespaces.PREFIXES, **prefixes(g, constraint)})
+    except Exception:  # rdflib's parser misses some SPARQL (``FILTER bound($this)``):
+        reach.any_forward = reach.any_inverse = True  # unknown reach, so everything
+        return None
     patterns: list[tuple] = []
 
     def collect(node: Any) -> None:

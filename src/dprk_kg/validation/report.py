@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from dprk_kg import namespaces
 from dprk_kg.parse import Batch
 from dprk_kg.store import Store
-from dprk_kg.validation.terms import SKOLEM, ox_node, rdflib_term, values
+from dprk_kg.validation.terms import SKOLEM, ox_node, rdflib_term, skolem, values
 
 SH = namespaces.PREFIXES["sh"]
 RDFS_LABEL = namespaces.PREFIXES["rdfs"] + "label"
@@ -35,6 +35,8 @@ class Problem:
     line: int | None = None
     #: The term an unknown-term problem is about (as a CURIE).
     term: str | None = None
+    #: The SHACL constraint component that found it (local name), for SHACL results.
+    component: str | None = None
 
     def text(self) -> str:
         where = f"{self.file}:{self.line}: " if self.file and self.line else (
@@ -136,7 +138,8 @@ def shacl_problems(report: Any, data: Any, shapes: Any, batch: Batch) -> list[Pr
             value=show(data, value) if value is not None else None,
             rule=curie(str(shape)) if isinstance(shape, rdflib.URIRef) else
             curie(str(component)) if component is not None else None,
-            file=place[0] if place else None, line=place[1] if place else None))
+            file=place[0] if place else None, line=place[1] if place else None,
+            component=str(component).rsplit("#", 1)[-1] if component is not None else None))
     return out
 
 
@@ -145,7 +148,7 @@ def describe(data: Any, node: Any) -> tuple[str, str | None]:
     import rdflib
 
     label = _node_label(data, node)
-    if str(node).startswith(SKOLEM):
+    if isinstance(node, rdflib.BNode):
         holder = next(iter(data.subjects(None, node)), None)
         if holder is not None:
             name, holder_label = describe(data, holder)
@@ -210,11 +213,13 @@ def label_graph(select: Any, report: Any, store: Store | None = None) -> Any:
     """The labels of the report's nodes, and the holders of its blank nodes (with theirs):
     all :func:`describe` reads, as a small rdflib graph.
 
-    Blank nodes of the store (not skolemized) are looked up through its pyoxigraph store.
+    ``select`` answers over the neighbourhood store (blank nodes as skolem IRIs) or, with
+    ``store``, over the store itself, whose blank nodes are looked up through pyoxigraph.
     """
     import rdflib
 
     sh = rdflib.Namespace(SH)
+    native = getattr(store, "native", None)
     out = rdflib.Graph()
     todo = {n for p in (sh.focusNode, sh.value) for n in report.objects(None, p)
             if not isinstance(n, rdflib.Literal)}
@@ -224,16 +229,17 @@ def label_graph(select: Any, report: Any, store: Store | None = None) -> Any:
         seen |= nodes
         todo = set()
         found: list[ox.Triple] = []
-        native = getattr(store, "native", None)
-        blanks = [ox_node(n) for n in nodes if str(n).startswith(SKOLEM)]
-        if native is not None and blanks:
-            for b in blanks:
-                found += [q.triple for q in native.quads_for_pattern(b, ox.NamedNode(RDFS_LABEL))]
+        blanks = [n for n in nodes if isinstance(n, rdflib.BNode)]
+        if native is not None:
+            for b in map(ox_node, blanks):
+                found += [q.triple for q in native.quads_for_pattern(
+                    b, ox.NamedNode(RDFS_LABEL), None)]
                 found += [q.triple for q in native.quads_for_pattern(None, None, b)]
-        iris = [ox.NamedNode(str(n)) for n in nodes if native is None or
-                not str(n).startswith(SKOLEM)]
-        for i in range(0, len(iris), 500):
-            chunk = values(iris[i:i + 500])
+            named = [ox_node(n) for n in nodes if isinstance(n, rdflib.URIRef)]
+        else:
+            named = [skolem(ox_node(n)) for n in nodes]
+        for i in range(0, len(named), 500):
+            chunk = values(named[i:i + 500])
             found += [ox.Triple(r["n"], ox.NamedNode(RDFS_LABEL), r["l"]) for r in select(
                 f"SELECT ?n ?l WHERE {{ VALUES ?n {{ {chunk} }} ?n <{RDFS_LABEL}> ?l }}", None)]
             found += [ox.Triple(r["h"], r["p"], r["n"]) for r in select(

@@ -12,14 +12,14 @@ from dprk_kg.build import index_stamp
 from dprk_kg.names import NameIndex, judgements_file, name_index_for
 from dprk_kg.parse import Batch
 from dprk_kg.store import Store
-from dprk_kg.validation.checks import (duplicates, merge_hints, name_collisions, refuse_vocabulary,
-                                       uncovered, unknown_terms)
-from dprk_kg.validation.engine import (in_memory, mini_store, pyshacl_rest, run_core, run_sparql,
-                                       selector)
+from dprk_kg.validation.checks import (duplicates, ill_formed, merge_hints, name_collisions,
+                                       refuse_vocabulary, uncovered, unknown_terms)
+from dprk_kg.validation.engine import (finish, in_memory, mini_store, pyshacl_rest, run_core,
+                                       run_sparql, selector)
 from dprk_kg.validation.neighbourhood import Overlay, ontology_triples, walk
 from dprk_kg.validation.report import Report, label_graph, shacl_problems
 from dprk_kg.validation.shapes import Shapes, load_shapes
-from dprk_kg.validation.terms import rdflib_term, skolem, to_rdflib
+from dprk_kg.validation.terms import canonical, skolem, to_rdflib
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -53,27 +53,39 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     focus |= {t.object for t in batch.triples if not isinstance(t.object, ox.Literal)}
     reads = walk(union, focus, reach.depth, fwd, inv, vocabulary)
     reads = {n for n in reads if not (isinstance(n, ox.NamedNode) and n.value in vocabulary)}
-    triples = union.edges(reads, None, inv)
+    into = None if inv is None else inv | shapes.target_objects_of
+    triples = list(dict.fromkeys(union.edges(reads, None, into) + union.hierarchy()))
+    mini = mini_store(ontology + triples)
+    select = selector(mini)
+    targeted = focus_nodes(shapes, select)
+    # Literal focus nodes: those sh:targetNode names, and objects of changed triples.
+    forms = canonical([t.object for t in changed if isinstance(t.object, ox.Literal)]
+                      + list(shapes.literal_targets))
+    keep = {skolem(n) for n in focus} | (targeted & set(forms.values()))
 
-    problems = unknown_terms(batch, vocabulary | shapes.terms, ontology)
-    problems += uncovered(batch, shapes, ontology, union)
+    problems = unknown_terms(batch, vocabulary | shapes.terms, ontology) + ill_formed(batch)
+    problems += uncovered(batch, targeted, keep & targeted)
     problems += duplicates(store, batch, judgements, name_index)
     problems += name_collisions(store, batch, judgements, name_index)
-    report_graph = None
-    targets = [rdflib_term(n) for n in focus if not isinstance(n, ox.Literal)]
-    if targets:
-        mini = mini_store(ontology + triples)
-        select = selector(mini)
-        report_graph = pyshacl_rest(shapes, lambda: ontology + triples, targets)
-        keep = {skolem(n) for n in focus}
-        run_core(shapes, select, keep, report_graph, batch.triples)
-        run_sparql(shapes, select, keep, report_graph)
-        problems += shacl_problems(report_graph, label_graph(select, report_graph),
-                                   shapes.graph, batch)
+    report_graph = pyshacl_rest(shapes, lambda: ontology + triples, keep)
+    run_core(shapes, select, keep, report_graph, batch.triples)
+    run_sparql(shapes, select, keep, report_graph)
+    report_graph = finish(report_graph, forms)
+    problems += shacl_problems(report_graph, label_graph(select, report_graph),
+                               shapes.graph, batch)
     problems = merge_hints(problems)
     problems.sort(key=lambda p: ({"violation": 0, "warning": 1}.get(p.severity, 2),
                                  p.file or "~", p.line or 0, p.node, p.path or "", p.message))
-    return Report(problems, len(targets), len(triples), reach.depth is not None, report_graph)
+    return Report(problems, len(keep & targeted), len(triples), reach.depth is not None,
+                  report_graph)
+
+
+def focus_nodes(shapes: Shapes, select: Any) -> set:
+    """Every node a shape targets in the graph ``select`` answers over."""
+    if not shapes.targets:
+        return set()
+    union = " UNION ".join(f"{{ {pattern} }}" for pattern in shapes.targets)
+    return {r["this"] for r in select(f"SELECT DISTINCT ?this WHERE {{ {union} }}", None)}
 
 
 def validate(kg: Any, paths: Iterable[Path], *, fmt: str | None = None,
@@ -112,8 +124,7 @@ def validate_store(store: Store, *, shapes: Shapes | None = None, reference: boo
     select = selector(store)
     run_core(shapes, select, None, report_graph, [])
     run_sparql(shapes, select, None, report_graph)
+    report_graph = finish(report_graph, canonical(shapes.literal_targets))
     problems = shacl_problems(report_graph, label_graph(select, report_graph, store),
                               shapes.graph, Batch())
     return Report(problems, -1, -1, False, report_graph)
-
-

@@ -6,24 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from dprk_kg import resources
 from dprk_kg.errors import UserError
-from dprk_kg.validation.compile import Compiled, compile_shapes, rewrite_closures, target_pattern
+from dprk_kg.validation.compile import Compiled, compile_shapes, shapes_of, target_pattern
 from dprk_kg.validation.reach import SH, Reach, reach_of
-
-
-@dataclass
-class SparqlCheck:
-    """One ``sh:sparql`` constraint of a targeted shape, run by pyoxigraph instead of pyshacl.
-
-    pyshacl re-parses the SELECT for every focus node with rdflib's (slow) parser; pyoxigraph
-    parses it once and runs it with ``$this`` pre-bound, as SHACL-SPARQL specifies.
-    """
-
-    shape: Any
-    constraint: Any
-    query: str
-    targets: str  # a SPARQL pattern binding ?this to the shape's targets
+from dprk_kg.validation.sparql import SparqlCheck, split_sparql
+from dprk_kg.validation.terms import ox_node
 
 
 @dataclass
@@ -37,10 +27,14 @@ class Shapes:
     #: The core constraints as SPARQL, and the shapes left to pyshacl.
     compiled: Compiled
     reach: Reach
-    target_classes: set[str]
-    target_subjects_of: set[str]
+    #: A SPARQL pattern binding ?this to the targets of each shape that has targets
+    #: (deactivated ones included: a node a deactivated shape targets was not forgotten).
+    targets: list[str]
+    #: Predicates whose objects are targets (their triples join a batch's neighbourhood).
     target_objects_of: set[str]
-    target_nodes: set[str]
+    #: Literals named by sh:targetNode (as pyoxigraph terms, as written): focus nodes of
+    #: every batch.
+    literal_targets: set[ox.Literal]
     terms: set[str]
 
 
@@ -50,6 +44,11 @@ def load_shapes(path: Path | None = None) -> Shapes:
 
     path = Path(path) if path is not None else resources.shapes_file()
     graph = rdflib.Graph()
+    normalize, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
+    boolean = rdflib.term._toPythonMapping[rdflib.XSD.boolean]
+    # Literals as written, and only "true" true (as pyshacl reads shapes): sh:uniqueLang
+    # "1"^^xsd:boolean does not turn the constraint on.
+    rdflib.term._toPythonMapping[rdflib.XSD.boolean] = lambda text: text.lower() == "true"
     try:
         graph.parse(path, format="turtle")
     except FileNotFoundError:
@@ -57,48 +56,21 @@ def load_shapes(path: Path | None = None) -> Shapes:
                         file=str(path)) from None
     except Exception as e:  # rdflib raises many kinds; all mean "the shapes did not load"
         raise UserError(f"the SHACL shapes failed to load: {e}", file=str(path)) from None
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalize
+        rdflib.term._toPythonMapping[rdflib.XSD.boolean] = boolean
     sh = rdflib.Namespace(SH)
-    shapes = list(set(graph.subjects(rdflib.RDF.type, sh.NodeShape))
-                  | set(graph.subjects(rdflib.RDF.type, sh.PropertyShape))
-                  | set(graph.subjects(sh.path, None)))
+    shapes = shapes_of(graph)
     if not shapes:
         raise UserError("the shapes file defines no shape: nothing could be checked",
                         file=str(path))
     reach = reach_of(graph, shapes, path)
 
-    def objects(p: str) -> set[str]:
-        return {str(o) for o in graph.objects(None, sh[p])}
-
-    classes = objects("targetClass") | {str(s) for s in shapes if
-                                        (s, rdflib.RDF.type, rdflib.RDFS.Class) in graph or
-                                        (s, rdflib.RDF.type, rdflib.OWL.Class) in graph}
+    core, checks = split_sparql(graph)
+    patterns = [p for p in (target_pattern(graph, s) for s in shapes) if p is not None]
+    literals = {ox_node(o) for o in graph.objects(None, sh.targetNode)
+                if isinstance(o, rdflib.Literal)}
     terms = {str(t) for triple in graph for t in triple if isinstance(t, rdflib.URIRef)}
-    core, checks = _split_sparql(graph)
-    return Shapes(graph, core, checks, compile_shapes(core), reach, classes,
-                  objects("targetSubjectsOf"),
-                  objects("targetObjectsOf"), objects("targetNode"), terms)
-
-
-
-def _split_sparql(graph: Any) -> tuple[Any, list[SparqlCheck]]:
-    """Take the sh:sparql constraints of targeted shapes out of the graph pyshacl gets."""
-    import rdflib
-
-    sh = rdflib.Namespace(SH)
-    core = rdflib.Graph()
-    for triple in graph:
-        core.add(triple)
-    checks = []
-    for shape, constraint in graph.subject_objects(sh.sparql):
-        targets = target_pattern(graph, shape)
-        if targets is None or (constraint, sh.deactivated, rdflib.Literal(True)) in graph:
-            continue  # nested shapes get their focus from their parent: pyshacl runs those
-        prefixes = "".join(
-            f"PREFIX {g.value(d, sh.prefix)}: <{g.value(d, sh.namespace)}>\n"
-            for g in [graph] for decl in graph.objects(constraint, sh.prefixes)
-            for d in graph.objects(decl, sh.declare))
-        checks.append(SparqlCheck(shape, constraint, rewrite_closures(
-            prefixes + str(graph.value(constraint, sh.select))), targets))
-        core.remove((shape, sh.sparql, constraint))
-    return core, checks
-
+    return Shapes(graph, core, checks, compile_shapes(core), reach, patterns,
+                  {str(o) for o in graph.objects(None, sh.targetObjectsOf)},
+                  literals, terms)

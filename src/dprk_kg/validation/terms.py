@@ -17,27 +17,28 @@ def values(nodes: Iterable[ox.NamedNode]) -> str:
     return " ".join(str(n) for n in nodes)
 
 
-
 def skolem(term: Any) -> Any:
+    """``term`` as the neighbourhood store holds it: a blank node as a skolem IRI."""
     return ox.NamedNode(SKOLEM + term.value) if isinstance(term, ox.BlankNode) else term
 
 
 def rdflib_term(term: Any) -> Any:
-    """A pyoxigraph term as rdflib parses it from Turtle (blank nodes skolemized to IRIs).
-
-    Skolem IRIs let pyshacl take a blank node as a focus node (it only takes IRIs).
-    """
+    """A pyoxigraph term as rdflib parses it from Turtle; a skolem IRI is a blank node again
+    (with its id), so that reports and pyshacl see blank nodes as blank nodes."""
     import rdflib
 
     if isinstance(term, ox.NamedNode):
+        if term.value.startswith(SKOLEM):
+            return rdflib.BNode(term.value[len(SKOLEM):])
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
-        return rdflib.URIRef(SKOLEM + term.value)
+        return rdflib.BNode(term.value)
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
     if term.datatype.value == namespaces.PREFIXES["xsd"] + "string":
         return rdflib.Literal(term.value)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value),
+                          normalize=False)  # as written: "01"^^xsd:integer is not "1"
 
 
 def to_rdflib(triples: Iterable[ox.Triple]) -> Any:
@@ -50,7 +51,28 @@ def to_rdflib(triples: Iterable[ox.Triple]) -> Any:
 
 
 def ox_node(term: Any) -> Any:
-    text = str(term)
-    if text.startswith(SKOLEM):
-        return ox.BlankNode(text[len(SKOLEM):])
-    return ox.NamedNode(text) if text else None
+    """An rdflib term as pyoxigraph's (a blank node keeps its id; None stays None)."""
+    import rdflib
+
+    if term is None:
+        return None
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype
+                          else None)
+    return ox.NamedNode(str(term))
+
+
+def canonical(literals: Iterable[ox.Literal]) -> dict[ox.Literal, ox.Literal]:
+    """Each of ``literals`` as a pyoxigraph store gives it back (``"01"^^xsd:integer`` is
+    ``"1"``, an ``xsd:byte`` an ``xsd:integer``): how the neighbourhood store answers."""
+    written = list(dict.fromkeys(literals))
+    scratch = ox.Store()
+    predicate = ox.NamedNode(SKOLEM + "value")
+    scratch.extend(ox.Quad(ox.NamedNode(f"{SKOLEM}{i}"), predicate, lit)
+                   for i, lit in enumerate(written))
+    return {written[int(q.subject.value[len(SKOLEM):])]: q.object  # type: ignore[misc]
+            for q in scratch}
