@@ -584,6 +584,70 @@ def generate_batch(size: int, path: Path, seed: int = 1, batch_seed: int = 1) ->
     return report
 
 
+# -- a whole election's deputies, as one batch -------------------------------------------------
+
+#: The synthetic election the deputies batch adds (after every election of the graph).
+DEPUTIES_ELECTION = date(2026, 11, 15)
+
+
+def generate_deputies(size: int, deputies: int, path: Path, seed: int = 1) -> int:
+    """Write a batch for the graph ``generate(size, seed=seed)``: one new local election and
+    ``deputies`` new persons elected in it, each with a candidacy, a nomination by the front
+    (dated only through its election) and a mandate, spread over the graph's assemblies as
+    :func:`write_elections` spreads seats. Returns the triple count.
+
+    This is what a user adds after a real local election (about 28,000 deputies): the
+    benchmark's "batch of real size".
+    """
+    plan = make_plan(size, random.Random(seed))
+    weights = [4 if u.first_level else 1 for u in plan.units]
+    total = sum(weights)
+    seats = [max(1, deputies * w // total) for w in weights]
+    for i in range(deputies - sum(seats)):
+        seats[i % len(seats)] += 1
+    election = syn(f"election/local-{DEPUTIES_ELECTION.year}")
+    src = source_iri(f"election-{DEPUTIES_ELECTION.year}-deputies")
+    w = Writer([path])
+    try:
+        w.node(src, [
+            (RDF_TYPE, d("SourceDocument")), (dct("publisher"), syn("org/publisher-state-media")),
+            (dct("title"), text(f"Synthetic benchmark source: deputies of {DEPUTIES_ELECTION.year} "
+                                "(not a real document)", "en")),
+            (dct("date"), day(DEPUTIES_ELECTION + timedelta(days=5))),
+            (RDFS_COMMENT, text("Synthetic benchmark data: not facts about the DPRK.", "en"))])
+        w.node(election, [
+            (RDF_TYPE, d("Election")), (d("date"), day(DEPUTIES_ELECTION)),
+            (d("electionLevel"), d("LocalElection")),
+            (d("electsBodyType"), d("ProvincialPeoplesAssembly")),
+            (d("electsBodyType"), d("CityPeoplesAssembly")),
+            (d("electsBodyType"), d("CountyPeoplesAssembly")),
+            (RDFS_LABEL, text(f"Synthetic local elections of {DEPUTIES_ELECTION.year}", "en")),
+            (RDFS_LABEL, text(f"{DEPUTIES_ELECTION.year}년 합성 지방인민회의 선거", "ko")),
+            (dct("source"), src)])
+        person = 20_000_000
+        for unit, count in zip(plan.units, seats):
+            asm = unit.organ("assembly")
+            for s in range(1, count + 1):
+                person += 1
+                iri = person_node(w, person, src)
+                tag = f"{DEPUTIES_ELECTION.year}-{unit.slug}-{s}"
+                w.node(syn(f"candidacy/{tag}"), [
+                    (RDF_TYPE, d("Candidacy")), (d("candidate"), iri), (d("inElection"), election),
+                    (d("forAssembly"), asm), (dct("source"), src)])
+                w.node(syn(f"nomination/{tag}"), [
+                    (RDF_TYPE, d("Nomination")), (d("nominated"), syn(f"candidacy/{tag}")),
+                    (d("nominatedBy"), syn("org/front")), (dct("source"), src)])
+                w.node(syn(f"mandate/{tag}"), [
+                    (RDF_TYPE, d("Mandate")), (o("member"), iri), (o("organization"), asm),
+                    (d("electedIn"), election), (d("startDate"), day(DEPUTIES_ELECTION)),
+                    (d("tenureStatus"), d("Current")),
+                    (d("lastAttested"), day(DEPUTIES_ELECTION + timedelta(days=5))),
+                    (dct("source"), src)])
+    finally:
+        w.close()
+    return w.count
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=parse_size, default=SIZES["100k"],
@@ -593,11 +657,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="output file, .nq or .ttl (repeat for both)")
     parser.add_argument("--batch", type=Path, help="also write a 100-triple validation batch (.ttl)")
     parser.add_argument("--batch-seed", type=int, default=1)
+    parser.add_argument("--deputies", type=int, metavar="N",
+                        help="with --deputies-batch: how many deputies (a local election: 28000)")
+    parser.add_argument("--deputies-batch", type=Path,
+                        help="also write a batch of one new election's deputies (.ttl)")
     args = parser.parse_args(argv)
-    if not args.output and not args.batch:
-        parser.error("give -o FILE (.nq or .ttl) and/or --batch FILE")
+    if not args.output and not args.batch and not args.deputies_batch:
+        parser.error("give -o FILE (.nq or .ttl), --batch FILE and/or --deputies-batch FILE")
     graph_dir = Path(__file__).resolve().parents[1] / "graph"
-    for path in [*args.output, *([args.batch] if args.batch else [])]:
+    for path in [*args.output, *([args.batch] if args.batch else []),
+                 *([args.deputies_batch] if args.deputies_batch else [])]:
         if graph_dir in path.resolve().parents:
             parser.error("synthetic data never goes into graph/")
     if args.output:
@@ -607,6 +676,10 @@ def main(argv: list[str] | None = None) -> int:
         report = generate_batch(args.size, args.batch, args.seed, args.batch_seed)
         print(f"batch of {report['triples']} triples, {len(report['errors'])} injected errors "
               f"-> {args.batch}", file=sys.stderr)
+    if args.deputies_batch:
+        n = generate_deputies(args.size, args.deputies or 28_000, args.deputies_batch, args.seed)
+        print(f"{args.deputies or 28_000} deputies, {n} triples -> {args.deputies_batch}",
+              file=sys.stderr)
     return 0
 
 

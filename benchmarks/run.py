@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import queue
+import shutil
 import signal
 import statistics
 import subprocess
@@ -27,7 +28,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -210,7 +211,7 @@ class Benchmark:
             self.add(Row("build", f"build the store, data in {label} (rdflib: parse Turtle)",
                          project=_value(built, "seconds"), naive=_value(parsed, "seconds", self.cap),
                          note=note or (parsed.problem or "")))
-            self.add(Row("build", f"peak memory of that build (rdflib: of its parse)",
+            self.add(Row("build", "peak memory of that build (rdflib: of its parse)",
                          project=_value(built, "peak_mb"), naive=_value(parsed, "peak_mb"), unit="MB"))
         opened = project.call(self.cap, op="open", store_dir=str(self.store))
         project.setup = [{"op": "open", "store_dir": str(self.store)}]
@@ -349,6 +350,68 @@ class Benchmark:
                 if answer.missing:
                     return  # the module is missing: one row says so
 
+    def deputies(self, naive: Side) -> None:
+        """A whole local election's deputies (``--deputies``, 28,000 by default) validated and
+        added through the CLI on a copy of the store, each command a fresh process (its wall
+        time and its own peak memory); pyshacl validates the same batch over the whole graph.
+
+        Around the add: a named query before and after it (an add must not slow the reads
+        that follow), and a store copied elsewhere must keep its caches (its first validate
+        as fast as the original's).
+        """
+        batch = self.work / f"deputies-{self.args.deputies}.ttl"
+        count = batch.with_suffix(".count")
+        if not (batch.exists() and count.exists()):
+            count.write_text(str(generate.generate_deputies(self.args.size, self.args.deputies,
+                                                            batch, self.args.seed)))
+        triples = int(count.read_text())
+        store = self.work / "store-deputies"
+        shutil.rmtree(store, ignore_errors=True)
+        shutil.copytree(self.store, store, symlinks=True)
+        what = f"{self.args.deputies:,} deputies ({triples:,} triples)"
+
+        def cli(args: list[str]) -> tuple[float | None, float | None, str]:
+            return run_process([sys.executable, "-m", "dprk_kg", "--store", str(store), *args],
+                               {**os.environ, "PYTHONPATH": str(ROOT / "src")}, self.cap)
+
+        before, _, note = cli(["query", "dual-power"])
+        self.add(Row("deputies", "`dprk-kg query dual-power` before the add", project=before, note=note))
+        seconds, peak, note = cli(["validate", str(batch)])
+        theirs = naive.call(self.cap, op="validate", shapes=str(ROOT / "ontology" / "shapes.ttl"),
+                            batch=str(batch))
+        row = self.add(Row("deputies", f"`dprk-kg validate` {what}", project=seconds,
+                           naive=_value(theirs, "seconds", self.cap), note=note))
+        if theirs.ok:
+            verdict = "conforms" if theirs.ok["conforms"] else "does not conform"
+            row.same = (theirs.ok["conforms"] == note.startswith("exit 0"))
+            row.note += f"; pyshacl: {verdict}" + ("" if row.same else " (DIFFERENT VERDICT)")
+        elif theirs.timeout:
+            row.note += "; pyshacl past the cap"
+        self.add(Row("deputies", "peak memory of that validate", project=peak, unit="MB"))
+        seconds, peak, note = cli(["add", str(batch)])
+        self.add(Row("deputies", f"`dprk-kg add` {what}", project=seconds, note=note))
+        self.add(Row("deputies", "peak memory of that add", project=peak, unit="MB"))
+        after, _, note = cli(["query", "dual-power"])
+        self.add(Row("deputies", "`dprk-kg query dual-power` right after the add", project=after,
+                     note=note))
+        ask, _, note = cli(["sparql", "ASK {}"])
+        self.add(Row("deputies", "`dprk-kg sparql 'ASK {}'` after the add", project=ask, note=note))
+        copy = self.work / "store-moved"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(self.store, copy, symlinks=True)
+        original, _, note = run_process([sys.executable, "-m", "dprk_kg", "--store", str(self.store),
+                                         "validate", str(self.batch)],
+                                        {**os.environ, "PYTHONPATH": str(ROOT / "src")}, self.cap)
+        moved, _, moved_note = run_process([sys.executable, "-m", "dprk_kg", "--store", str(copy),
+                                            "validate", str(self.batch)],
+                                           {**os.environ, "PYTHONPATH": str(ROOT / "src")}, self.cap)
+        self.add(Row("deputies", "first `validate` of the 100-triple batch on the store",
+                     project=original, note=note))
+        self.add(Row("deputies", "the same on a copy of the store moved elsewhere",
+                     project=moved, note=moved_note))
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.rmtree(store, ignore_errors=True)
+
     def run(self) -> None:
         self.work.mkdir(parents=True, exist_ok=True)
         print(f"generating {self.args.size} triples in {self.work} ...", file=sys.stderr, flush=True)
@@ -358,7 +421,8 @@ class Benchmark:
         steps = {"build": lambda: self.build(project, naive),
                  "queries": lambda: self.queries(project, naive), "cli": self.cli,
                  "validation": lambda: self.validation(project, naive),
-                 "export": lambda: self.exports(project)}
+                 "export": lambda: self.exports(project),
+                 "deputies": lambda: self.deputies(naive)}
         try:
             for name, step in steps.items():
                 if name in self.args.skip and name != "build":  # the others need the store
@@ -368,6 +432,36 @@ class Benchmark:
         finally:
             project.stop()
             naive.stop()
+
+
+def run_process(command: list[str], env: dict[str, str], cap: float
+                ) -> tuple[float | None, float | None, str]:
+    """Run ``command``: its wall time, its own peak memory (MB) and "exit N: last stderr line
+    (CPU s)".
+
+    ``os.wait4`` gives the process's own resource use, where ``RUSAGE_CHILDREN`` would
+    give the largest of every child so far. Past ``cap`` seconds it is killed (time None).
+    """
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    tail: list[bytes] = []
+    reader = threading.Thread(target=lambda: tail.extend(process.stderr.readlines()[-1:]), daemon=True)
+    reader.start()
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() - start > cap:
+            process.kill()
+            os.wait4(process.pid, 0)
+            return None, None, "> cap"
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    reader.join(5)
+    last = tail[0].decode("utf-8", "replace").strip() if tail else ""
+    cpu = usage.ru_utime + usage.ru_stime  # what a busy machine does not inflate
+    return seconds, usage.ru_maxrss / 1024, f"exit {process.returncode}: {last[:160]} (CPU {cpu:.1f} s)"
 
 
 def _value(answer: Answer, key: str, cap: float | None = None) -> float | str | None:
@@ -453,8 +547,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs per query (median)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip", type=lambda v: set(v.split(",")), default=set(),
-                        help="steps to leave out, comma-separated: queries,cli,validation,export; "
+                        help="steps to leave out, comma-separated: queries,cli,validation,export,deputies; "
                              "naive leaves out the rdflib + pyshacl side")
+    parser.add_argument("--deputies", type=int, default=28_000,
+                        help="deputies in the batch of real size (default 28000: a local election)")
     parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "dprk-kg-bench"),
                         help="where the generated data and the store go")
     args = parser.parse_args(argv)

@@ -1,4 +1,8 @@
-"""Shared fixtures (toolkit engineer). Keep this small; module-specific fixtures live in the tests.
+"""Shared fixtures. Keep this small; module-specific fixtures live in the tests, shared helpers
+in ``support.py``.
+
+- The whole run keeps its caches in a temporary folder (``$DPRK_KG_CACHE``, inherited by the
+  processes the tests start), never in the user's own cache.
 
 - ``store_dir``: an empty store folder in ``tmp_path``, also set as ``$DPRK_KG_STORE`` so that
   the CLI and the API use it; built from the shipped content on first use.
@@ -17,6 +21,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -24,6 +29,14 @@ from pathlib import Path
 import pytest
 
 from dprk_kg import build
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ["DPRK_KG_CACHE"] = tempfile.mkdtemp(prefix="dprk-kg-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.pop("DPRK_KG_CACHE", ""), ignore_errors=True)
 
 
 SOURCES_DIR = Path(os.environ.get("DPRK_KG_SOURCES")

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from dprk_kg import namespaces, resources
+from dprk_kg import namespaces
 from dprk_kg.store import Store
+from support import memory_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "export"
 PREFIXES = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in namespaces.PREFIXES.items())
@@ -24,13 +25,10 @@ def fixture_store(*names: str, extra: str = "") -> Store:
     def triples(**source) -> list[ox.Triple]:
         return [q.triple for q in ox.parse(format=ox.RdfFormat.TURTLE, **source)]
 
-    graphs = {namespaces.ONTOLOGY_GRAPH + p.stem: triples(path=p) for p in resources.ontology_files()}
-    graphs |= {namespaces.BASE_GRAPH + Path(n).stem: triples(path=FIXTURES / n) for n in names}
+    graphs = {Path(n).stem: triples(path=FIXTURES / n) for n in names}
     if extra:
-        graphs[namespaces.BASE_GRAPH + "extra"] = triples(input=(PREFIXES + extra).encode())
-    store = Store.memory()
-    store.replace_graphs(graphs)
-    return store
+        graphs["extra"] = triples(input=(PREFIXES + extra).encode())
+    return memory_store(graphs)
 
 
 def iri(local: str) -> str:

@@ -7,15 +7,14 @@ says why not, and wherever both sides answered they gave the same rows, verdicts
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
 from dprk_kg import catalog
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import run  # noqa: E402
+from support import benchmark_script
+
+run = benchmark_script("run")
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +22,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     work = tmp_path_factory.mktemp("bench")
     out = work / "bench.json"
     run.main(["--size", "1000", "--cap", "5", "--repeat", "1", "--workdir", str(work),
-              "--json", str(out)])
+              "--deputies", "40", "--json", str(out)])
     return json.loads(out.read_text()), str(work)
 
 
@@ -56,3 +55,15 @@ def test_the_commands_end_to_end_exit_as_a_user_expects(report: tuple[dict, str]
     the batch with injected errors is refused (exit 1)."""
     rows = [r for r in report[0]["rows"] if r["group"] == "cli"]
     assert len(rows) == 6 and all(isinstance(r["project"], float) for r in rows), rows
+
+
+def test_a_batch_of_deputies_is_validated_and_added_and_reads_stay_fast(report: tuple[dict, str]) -> None:
+    """The batch of real size (here 40 deputies) conforms and lands; the reads around it and
+    a moved store's first validation answer as they should."""
+    rows = {r["measure"].split(" (")[0]: r for r in report[0]["rows"] if r["group"] == "deputies"}
+    assert rows["`dprk-kg validate` 40 deputies"]["note"].startswith("exit 0")
+    assert rows["`dprk-kg add` 40 deputies"]["note"].startswith("exit 0: added batch")
+    for measure, row in rows.items():
+        assert isinstance(row["project"], float), (measure, row)
+    moved = next(r for m, r in rows.items() if "moved elsewhere" in m)
+    assert moved["note"].startswith("exit 1")  # the batch's injected errors, found on the copy

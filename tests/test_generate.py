@@ -8,7 +8,6 @@ without a plan that explodes). Runs at a small size (about 10k triples).
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,8 +16,7 @@ import pytest
 from dprk_kg import catalog, namespaces, query, resources
 from dprk_kg.store import EmbeddedStore, Store
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import generate  # noqa: E402
+from support import generate
 
 SIZE = 10_000
 TINY = 1_000  # one unit of each kind: pyshacl takes long even on this
@@ -118,8 +116,6 @@ def test_graph_conforms_and_the_batch_breaks_the_shapes(tmp_path: Path) -> None:
     violation is on a node of the batch or on the node it collides with (so the graph itself
     conforms), and each injected error is caught (so the benchmark's batch checks something)."""
     shapes = resources.shapes_file()
-    if not shapes.exists():
-        pytest.skip("ontology/shapes.ttl is not written yet")
     import pyshacl
     from rdflib import RDF, Graph, Namespace
 
@@ -141,8 +137,7 @@ def test_graph_conforms_and_the_batch_breaks_the_shapes(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ANSWERED)
 def test_named_query_answers_from_the_synthetic_graph(store: EmbeddedStore, name: str) -> None:
     queries = catalog.catalog()
-    if name not in queries:
-        pytest.skip(f"queries/{name}.rq is not written yet")
+    assert name in queries, f"queries/{name}.rq is missing: the synthetic graph is built to answer it"
     q = queries[name]
     rows = query.run_named(store, q, generate.query_params(q.params, SIZE, seed=7)).rows
     assert rows, f"{name} returned no rows on the synthetic graph"

@@ -160,11 +160,14 @@ def test_a_failed_write_leaves_no_partial_file(with_base, capsys, monkeypatch):
 
 
 def test_a_crash_after_the_commit_point_is_repaired_from_the_files(with_base, capsys, monkeypatch):
-    """The file landed but the index was not updated: the next command rebuilds from files."""
-    def crash(self, graphs, drop=()):
+    """The file landed but the index was half updated: the next command rebuilds from files."""
+    def crash(self, graphs):
+        first = next(iter(graphs))
+        self.native.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(first))
+                                for t in list(graphs[first])[:3])
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(EmbeddedStore, "replace_graphs", crash)
+    monkeypatch.setattr(EmbeddedStore, "add_graphs", crash)
     with pytest.raises(KeyboardInterrupt):
         ingest.add(cli.api.open(with_base), [OK], shapes=SHAPES)
     monkeypatch.undo()
@@ -179,3 +182,68 @@ def test_partial_files_of_a_crashed_writer_are_ignored_and_cleaned(with_base, ca
     assert build.is_stale(with_base) is False  # the build does not read it
     assert add(capsys, str(OK))[0] == 0
     assert not part.exists()
+
+
+# -- a fact is a fact once --------------------------------------------------------------------
+
+def test_the_same_batch_added_twice_lands_once_and_the_second_add_says_nothing_is_new(
+        with_base, capsys):
+    assert add(capsys, str(OK))[0] == 0
+    before = snapshot(with_base)
+    code, _, err = add(capsys, str(OK))
+    assert code == 0 and "nothing new" in err and "no batch was added" in err
+    assert snapshot(with_base) == before
+
+
+def test_facts_the_graph_already_holds_are_not_stored_again(with_base, capsys, tmp_path):
+    """A batch restating known facts beside new ones stores only the new ones, so no fact is
+    held by two graphs (queries over the union would count it twice) and says how many."""
+    known = (HERE / "base.ttl").read_text()
+    restated = tmp_path / "restated.ttl"
+    restated.write_text(known + "\n" + OK.read_text().split("\n", 5)[5])
+    code, _, err = add(capsys, str(restated))
+    assert code == 0 and "added batch" in err and "already in the graph" in err
+    quads, _ = snapshot(with_base)
+    graphs_of: dict[ox.Triple, set] = {}
+    for q in quads:
+        graphs_of.setdefault(q.triple, set()).add(q.graph_name)
+    assert all(len(g) == 1 for t, g in graphs_of.items()
+               if not isinstance(t.subject, ox.BlankNode))
+    newest = json.loads(run(capsys, "batches", "--format", "json")[1])[-1]
+    assert newest["triples"] == 8  # those of holding-ok.ttl: the restated base is left out
+
+
+def test_an_add_holds_when_a_reader_has_locked_the_name_cache(with_base, capsys, monkeypatch):
+    """A search in ``serve`` may read (or rebuild) the name-key cache at the moment an add
+    commits. The cache is an index: the add must not fail after its commit because the cache
+    is busy; the batch lands, and the cache, left stale, is rebuilt on the next lookup."""
+    import sqlite3
+
+    import dprk_kg
+    from dprk_kg.names import NameIndex, name_index_for
+    from dprk_kg.namespaces import KG
+    from dprk_kg.resolve import search
+
+    store_dir = with_base
+    with dprk_kg.open(store=store_dir) as kg:
+        search(kg, "anything")  # fills the cache, as a first search does
+    assert name_index_for(store_dir, build.index_stamp(store_dir)) is not None
+    reader = sqlite3.connect(NameIndex.file(store_dir), timeout=0)
+    record_inputs = build.record_inputs
+
+    def committed_then_locked(folder: Path) -> None:  # the batch is in; a reader takes the file
+        record_inputs(folder)
+        reader.execute("BEGIN EXCLUSIVE")
+
+    monkeypatch.setattr(build, "record_inputs", committed_then_locked)
+    try:
+        code, _, err = add(capsys, str(OK), "--source", "kg:fixture/source/kcna-2024")
+    finally:
+        reader.rollback()
+        reader.close()
+    assert code == 0 and "added batch" in err, err
+    assert len(batch_files(store_dir)) == 2
+    assert name_index_for(store_dir, build.index_stamp(store_dir)) is None  # stale, not wrong
+    with dprk_kg.open(store=store_dir) as kg:
+        assert [h.iri for h in search(kg, "Ri Il Hwan")][:1] == [KG + "fixture/person/ri-il-hwan"]
+    assert name_index_for(store_dir, build.index_stamp(store_dir)) is not None  # rebuilt

@@ -20,7 +20,10 @@ SAME = [
 ]
 DIFFERENT = [("Kim Jong Un", "Kim Jong Il"), ("Kim Jong Un", "Kim Yo Jong"),
              ("North Hamgyong", "South Hamgyong"), ("Pak Pong Ju", "Pak Thae Song"),
-             ("Ryanggang", "Kangwon")]
+             ("Ryanggang", "Kangwon"),
+             # Numbers are compared whole: no fold joins their digits or their groups.
+             ("Kim Chol (synthetic 00042)", "Kim Chol (synthetic 00422)"),
+             ("Deputy 12", "Deputy 1 2"), ("Deputy 11", "Deputy 1")]
 
 
 @pytest.mark.parametrize("names", SAME, ids=lambda n: n[0])
@@ -75,3 +78,25 @@ def test_the_name_key_cache_is_rebuilt_when_the_store_changes_and_works_read_onl
         assert kept.lookup([name_key("Kim Jong Un")])
     finally:
         readonly.chmod(0o700)
+
+
+def test_a_copied_or_moved_store_keeps_its_name_key_cache(tmp_path, capsys):
+    """The cache is stamped with what the store holds, not where it lies: a copy answers from
+    it at once (a stale cache costs a search of every name in the store)."""
+    import shutil
+
+    from dprk_kg import build, names
+
+    store = tmp_path / "store"
+    build.build(store)
+
+    def stamp(folder):
+        index = build.current_index(folder)
+        return names.stamp_of(index.with_name(index.name + ".json"))
+
+    assert names.NameIndex.current(store, stamp(store)) is not None
+    copy = tmp_path / "elsewhere" / "store"
+    shutil.copytree(store, copy, symlinks=True)
+    shutil.rmtree(store)
+    assert build.is_stale(copy) is False
+    assert names.NameIndex.current(copy, stamp(copy)) is not None

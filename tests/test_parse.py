@@ -166,7 +166,7 @@ def test_a_big_file_is_streamed_in_chunks_with_progress(tmp_path, monkeypatch):
     path = write(tmp_path, "big.nt", lines)
     reads: list[int] = []
     monkeypatch.setattr(parse, "_CHUNK", 64 * 1024)
-    monkeypatch.setattr(parse._Progress, "advance", lambda self, n: reads.append(n))
+    monkeypatch.setattr(parse.Progress, "advance", lambda self, n: reads.append(n))
     batch = read_file(path)
     assert len(batch.triples) == 60000
     assert len(reads) > 10 and sum(reads) == path.stat().st_size  # read piecewise, once

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -174,8 +173,7 @@ BIG = 300_000  # triples: enough for a plan that reads a whole class or explodes
 @pytest.fixture(scope="module")
 def big_store(tmp_path_factory: pytest.TempPathFactory):
     """The ontology and a generated graph of a few 100k triples, in memory (loads in seconds)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    import generate
+    from support import generate
 
     data = tmp_path_factory.mktemp("big") / "g.nq"
     generate.generate(BIG, [data], seed=3)

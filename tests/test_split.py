@@ -11,7 +11,6 @@ labels shared across pieces).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -141,8 +140,7 @@ def test_other_syntaxes_and_small_files_are_one_piece(tmp_path: Path) -> None:
 
 def synthetic(folder: Path, name: str, suffix: str) -> Path:
     """A generated graph of a few thousand triples, written as ``name.suffix``."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    import generate
+    from support import generate
 
     path = folder / f"{name}{suffix}"
     generate.generate(5000, [path], seed=3)

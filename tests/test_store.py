@@ -99,3 +99,30 @@ def test_a_query_past_its_timeout_is_stopped(tmp_path) -> None:
         # a few seconds of work: long past the timeout, yet bounded, since the abandoned
         # evaluation runs on in the background until it is done
         store.select("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?x . ?b ?p ?y FILTER(?x < ?y) }")
+
+
+def _present_and_added(s: Store) -> None:
+    a, p, q = ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"), ox.NamedNode(EX + "q")
+    known = [(a,), (a, p, ox.Literal("one")), (a, q, ox.NamedNode(EX + "b"))]
+    unknown = [(ox.NamedNode(EX + "z"),), (a, p, ox.Literal("three"))]
+    assert s.present(known + unknown) == set(known)
+    before = len(s)
+    s.add_graphs({G2: [t("z", "p", ox.Literal("three"))]})
+    assert (ox.NamedNode(EX + "z"),) in s.present(unknown)
+    assert len(s) == before + 1  # added, nothing replaced
+
+
+def test_present_and_add_graphs_on_the_embedded_store(store: Store) -> None:
+    """What the graph already holds, by node or by triple; adding keeps what was there."""
+    _present_and_added(store)
+
+
+def test_present_and_add_graphs_on_a_server(oxigraph_server: str) -> None:
+    remote = Store.remote(oxigraph_server)
+    graphs = {G1: [t("a", "p", ox.Literal("one")), t("a", "q", ox.NamedNode(EX + "b"))],
+              G2: [t("b", "p", ox.Literal("two", language="en"))]}
+    remote.replace_graphs(graphs)
+    try:
+        _present_and_added(remote)
+    finally:
+        remote.replace_graphs({}, drop=[G1, G2])

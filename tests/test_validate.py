@@ -14,8 +14,8 @@ from dprk_kg.errors import UserError
 from dprk_kg.parse import read_text
 from dprk_kg.store import Store
 from dprk_kg.validation import curie, load_shapes, validate_batch, validate_store
-from fixtures.ingest.helpers import (BASE, FIX, PREFIXES, SHACL_ONLY, SHAPES, memory_store,
-                                     shacl_keys, shapes)
+from fixtures.ingest.helpers import (FIX, PREFIXES, SHACL_ONLY, memory_store, shacl_keys,
+                                     shapes)
 
 OK_HOLDING = PREFIXES + """
 f:holding\\/kim-2024 a dprk:PostHolding ;
@@ -182,6 +182,11 @@ triples = st.tuples(st.sampled_from(SUBJECTS), st.sampled_from(sorted(OBJECTS)))
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(triples, min_size=1, max_size=12, unique=True))
+# Failed 1 run in 5: an end written "2021" (a string) is an error to compare in SPARQL, but
+# rdflib's engine compared it; the test shapes now compare dates only.
+@example([("f:holding\\/g1", "a", "dprk:PostHolding"),
+          ("f:holding\\/g1", "dprk:post", "f:post\\/nh-chief-secretary"),
+          ("f:holding\\/g1", "dprk:startDate", DATES[0]), ("f:holding\\/g1", "dprk:endDate", DATES[3])])
 def test_incremental_validation_equals_full_validation(batch_triples):
     text = PREFIXES + "\n".join(f"{s} {p} {o} ." for s, p, o in batch_triples)
     batch = read_text(text, "turtle", name="gen.ttl")
@@ -198,18 +203,21 @@ def test_incremental_validation_equals_full_validation(batch_triples):
 
 
 def test_the_generated_pool_reaches_violations_of_every_kind():
-    """The equivalence test above is only worth something if its batches break rules."""
-    text = PREFIXES + "\n".join([
-        "f:holding\\/g1 a dprk:PostHolding ; dprk:post f:post\\/nh-chief-secretary ;"
-        ' dprk:startDate "2021-06-01"^^xsd:date .',
-        "f:post\\/g3 a dprk:ChiefSecretary .",
-        'f:holding\\/g2 a dprk:PostHolding ; dprk:post f:post\\/g3 ; dprk:startDate "2021" .'])
+    """The equivalence test above is only worth something if its batches break rules: a batch
+    the pool can draw breaks each kind."""
+    drawn = [("f:holding\\/g1", "a", "dprk:PostHolding"),
+             ("f:holding\\/g1", "dprk:post", "f:post\\/nh-chief-secretary"),
+             ("f:holding\\/g1", "dprk:startDate", '"2021-06-01"^^xsd:date'),
+             ("f:post\\/g3", "a", "dprk:ChiefSecretary"),
+             ("f:holding\\/g2", "a", "dprk:PostHolding"), ("f:holding\\/g2", "dprk:post", "f:post\\/g3"),
+             ("f:holding\\/g2", "dprk:startDate", '"2021"')]
+    assert [t for t in drawn if t[0] not in SUBJECTS or t[2] not in OBJECTS[t[1]]] == []
+    text = PREFIXES + "\n".join(f"{s} {p} {o} ." for s, p, o in drawn)
     full = validate_store(memory_store(read_text(text, "turtle").triples), shapes=shapes())
     components = {p.message for p in full.problems}
     assert any("same time" in m for m in components)
     assert any("xsd:date" in m for m in components)
     assert any("org:member" in m for m in components)  # through ^dprk:post from the post
-    assert SHAPES.exists() and BASE.exists()
 
 
 DATE_PREDICATES = {namespaces.DPRK + p for p in ("startDate", "endDate", "date")}

@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from dprk_kg import namespaces, resources, split
 from dprk_kg.errors import StoreBusy, UserError
+from dprk_kg.files import Progress, write_atomically
 from dprk_kg.names import fill_name_index, stamp_of
 from dprk_kg.store import EmbeddedStore, Store
 
@@ -205,9 +206,8 @@ def record_inputs(store_dir: Path) -> None:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
-    os.replace(tmp, path)
+    """Write a manifest: durably, since it says which batch files the index already holds."""
+    write_atomically(path, json.dumps(data, indent=1, sort_keys=True), durable=True)
 
 
 # -- the write lock ------------------------------------------------------------------------
@@ -237,41 +237,14 @@ def write_lock(store_dir: Path) -> Iterator[None]:
 
 # -- building ------------------------------------------------------------------------------
 
-class _Progress:
-    """A progress bar on a terminal's stderr, shown once the work has taken over a second.
-
-    It counts bytes of input, so one big batch file weighs what it costs.
-    """
-
-    def __init__(self, total: int, label: str) -> None:
-        self.total, self.label, self.start = total, label, time.monotonic()
-        self.done, self.bar, self.task = 0, None, None
-
-    def step(self, size: int, what: str) -> None:
-        self.done += size
-        if self.bar is None and time.monotonic() - self.start > 1.0 and sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self.bar = Progress(console=Console(stderr=True), transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task(self.label, total=self.total)
-        if self.bar is not None:
-            self.bar.update(self.task, completed=self.done, description=f"{self.label}: {what}")
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
 def load_files(found: list[Input], label: str) -> Iterator[tuple[Input, list[ox.Quad]]]:
     """Parse each input in turn (all of one file before the next), showing progress."""
     sizes = [item.path.stat().st_size for item in found]
-    progress = _Progress(sum(sizes), label)
+    progress = Progress(sum(sizes), label)
     try:
         for item, size in zip(found, sizes):
             yield item, list(read_quads(item))
-            progress.step(size, item.key)
+            progress.advance(size, item.key)
     finally:
         progress.close()
 
@@ -309,7 +282,7 @@ def _load(store: ox.Store, found: list[Input], *, cut: bool = True) -> None:
                 pass
             raise _PieceFailed(item.key) from None
 
-    progress = _Progress(sum(item.path.stat().st_size for item in found), "building the store")
+    progress = Progress(sum(item.path.stat().st_size for item in found), "building the store")
     pool = ThreadPoolExecutor(min(os.cpu_count() or 1, MAX_THREADS))
     try:
         started = []
@@ -322,7 +295,7 @@ def _load(store: ox.Store, found: list[Input], *, cut: bool = True) -> None:
                 started.append((pool.submit(piece, item, part, single), part.end - part.start, item.key))
         for future, size, key in started:
             future.result()
-            progress.step(size, key)
+            progress.advance(size, key)
     finally:
         pool.shutdown(cancel_futures=True)  # after an error, the pieces not begun never start
         progress.close()

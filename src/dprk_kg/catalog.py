@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dprk_kg import resources
+from dprk_kg import namespaces, resources
 from dprk_kg.errors import UserError
 from dprk_kg.sparqltext import check_read_only, tokens
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = namespaces.PREFIXES["xsd"]
 #: Literal parameter types, as written after ``_xsd_`` in a parameter's variable name.
 XSD_TYPES = ("date", "integer", "decimal", "boolean", "gYear", "string")
 KNOWN_KEYS = {"summary", "description", "tags", "params", "defaults", "enumerate", "columns", "table"}

@@ -361,11 +361,7 @@ def add(files: InputFiles,
     _on_interrupt_say(_store_unchanged(kg, lambda: [b.id for b in kg.batches()]))
     outcome = kg.add(files, source=source, fmt=input_format, shapes=shapes)
     _show_report(outcome.report, fmt)
-    if outcome.batch is not None:
-        print(f"added batch {outcome.batch.id} ({outcome.batch.triples} triples)",
-              file=sys.stderr)
-    else:
-        print("nothing was added", file=sys.stderr)
+    print(outcome.summary, file=sys.stderr)
     raise typer.Exit(outcome.exit_code)
 
 

@@ -21,8 +21,6 @@ False
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +29,7 @@ import networkx as nx
 
 from dprk_kg import dot, palette, views
 from dprk_kg.errors import UserError
+from dprk_kg.files import replacing
 from dprk_kg.store import Store
 
 if TYPE_CHECKING:  # the API calls this module; the import would be a cycle at run time
@@ -186,17 +185,10 @@ def write(g: nx.MultiDiGraph, fmt: str, path: Path | str) -> Path:
         raise UserError(f"the {g.graph.get('view', '')} view is empty: nothing in the graph fits it")
     if not target.parent.is_dir():
         raise UserError("the folder does not exist", file=str(target.parent))
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        WRITERS[fmt](g, Path(temp))
-        if os.path.getsize(temp) == 0:
+    with replacing(target, mode=0o644) as temp:
+        WRITERS[fmt](g, temp)
+        if temp.stat().st_size == 0:
             raise UserError(f"the {fmt} writer produced an empty file", file=str(target))
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
     return target
 
 

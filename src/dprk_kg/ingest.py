@@ -7,14 +7,17 @@ an index that :mod:`dprk_kg.build` rebuilds from them, so ``build --force`` give
 
 Why the steps are in this order (all under the store's write lock, so writers queue):
 
-1. validate the batch against the store (nothing changes if it fails);
+1. validate the batch against the store (nothing changes if it fails), and leave out the
+   triples the graph already holds (a fact is a fact once; a batch of nothing new adds none);
 2. write the file to a temporary name in ``batches/``, flush and fsync it;
 3. ``rename`` it to ``<id>.trig`` and fsync the folder: **the commit point**. A crash before
    it leaves only a ``.part`` file, which the build ignores and the next writer deletes;
-4. update the index in one transaction (pyoxigraph applies one SPARQL update atomically);
+4. add the new graphs to the index (the bulk loader, then a flush: see
+   :meth:`dprk_kg.store.EmbeddedStore.add_graphs`);
 5. record the new file in the build manifest.
 
-A crash after 3 but before 5 leaves the index behind the files; the build's staleness check
+A crash after 3 but before 5 leaves the index behind the files, or half-updated; either way
+the manifest does not list the new file yet, so the build's staleness check
 sees a file the manifest lacks and rebuilds the index from the files on the next start, so
 the graph is exactly "after". Removing is the mirror image: the file is deleted (the commit
 point), then the index and the manifest follow.
@@ -24,7 +27,6 @@ from __future__ import annotations
 
 import datetime
 import getpass
-import os
 import re
 import secrets
 from collections.abc import Iterable, Iterator
@@ -38,9 +40,11 @@ import pyoxigraph as ox
 from dprk_kg import build as builder
 from dprk_kg import namespaces
 from dprk_kg.errors import UserError
+from dprk_kg.files import fsync_folder, write_atomically
 from dprk_kg.parse import Batch, expand_iri, read_files
 from dprk_kg.store import EmbeddedStore, Store
-from dprk_kg.names import NameIndex, judgements_file, name_index_for, refresh_name_index
+from dprk_kg.names import (NameIndex, judgements_file, name_index_for, names_in,
+                            refresh_name_index)
 from dprk_kg.validation import Report, Shapes, load_shapes, validate_batch
 
 if TYPE_CHECKING:  # the API calls this module; the import would be a cycle at run time
@@ -72,14 +76,35 @@ class BatchInfo:
 
 @dataclass
 class Outcome:
-    """What ``add`` or ``remove`` did: the validation report, and the batch if it landed."""
+    """What ``add`` or ``remove`` did: the validation report, and the batch if it landed.
+
+    ``known`` counts the batch's triples the graph already held: a fact is a fact once, so
+    they are not stored again. A conforming batch of nothing but known facts adds no batch,
+    and that is not a failure.
+    """
 
     report: Report
     batch: BatchInfo | None
+    known: int = 0
+
+    @property
+    def nothing_new(self) -> bool:
+        return self.batch is None and self.report.conforms and self.known > 0
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.batch is not None else 1
+        return 0 if self.batch is not None or self.nothing_new else 1
+
+    @property
+    def summary(self) -> str:
+        """One line for the user: what landed, or why nothing did."""
+        if self.nothing_new:
+            return (f"nothing new: the graph already holds all {self.known} triples of the "
+                    "batch; no batch was added")
+        if self.batch is None:
+            return "nothing was added"
+        known = f"; {self.known} already in the graph, not stored again" if self.known else ""
+        return f"added batch {self.batch.id} ({self.batch.triples} triples{known})"
 
 
 def _term(prefix: str, local: str) -> ox.NamedNode:
@@ -135,39 +160,58 @@ def add(kg: KnowledgeGraph, paths: Iterable[Path], *, source: str | None = None,
     store_dir = Path(kg.store_dir)
     if kg.remote:
         with builder.write_lock(store_dir):
-            return _commit_add(kg.store, store_dir, batch, paths, source, rules)
+            return _commit_add(kg.store, store_dir, batch, paths, source, rules)[0]
     with writable(store_dir) as store:
         names = name_index_for(store_dir, builder.index_stamp(store_dir))
-        outcome = _commit_add(store, store_dir, batch, paths, source, rules, names)
+        outcome, new = _commit_add(store, store_dir, batch, paths, source, rules, names)
         if outcome.batch is not None:
             builder.record_inputs(store_dir)
             if names is not None:  # keep the cache valid rather than rebuild it next time
-                refresh_name_index(names, store, builder.index_stamp(store_dir),
-                                   {t.subject for t in batch.triples})
+                refresh_name_index(names, builder.index_stamp(store_dir), names_in(new))
         return outcome
 
 
 def _commit_add(store: Store, store_dir: Path, batch: Batch, paths: list[Path],
-                source: str | None, shapes: Shapes, names: NameIndex | None = None) -> Outcome:
+                source: str | None, shapes: Shapes, names: NameIndex | None = None
+                ) -> tuple[Outcome, list[ox.Triple]]:
+    """Validate and commit; returns the outcome and the triples stored."""
     report = validate_batch(store, batch, shapes=shapes, judgements=judgements_file(store_dir),
                             name_index=names)
     if not report.conforms:
-        return Outcome(report, None)
+        return Outcome(report, None), []
+    new, known = split_known(store, batch.triples)
+    if not new:
+        return Outcome(report, None, len(known)), []
     batch_id = new_batch_id(paths)
     graph = ox.NamedNode(namespaces.BATCH_GRAPH + batch_id)
     info = BatchInfo(batch_id, datetime.datetime.now(datetime.timezone.utc).isoformat(
         timespec="seconds"), getpass.getuser(), [str(Path(p).resolve()) for p in paths], source,
-        len(set(batch.triples)))
+        len(new))
     meta = metadata_triples(graph, info)
-    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in batch.triples]
-    quads += [ox.Quad(t.subject, t.predicate, t.object, META) for t in meta]
+    quads = (ox.Quad(t.subject, t.predicate, t.object, g)
+             for g, triples in ((graph, new), (META, meta)) for t in triples)
     folder = builder.batches_dir(store_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomically(folder / f"{batch_id}.trig", ox.serialize(
+    write_batch_file(folder / f"{batch_id}.trig", ox.serialize(
         quads, format=ox.RdfFormat.TRIG, prefixes=FILE_PREFIXES))
-    old_meta = [q.triple for q in store.quads(META.value)]
-    store.replace_graphs({graph.value: batch.triples, META.value: old_meta + meta})
-    return Outcome(report, info)
+    store.add_graphs({graph.value: new, META.value: meta})
+    return Outcome(report, info, len(known)), new
+
+
+def split_known(store: Store, triples: list[ox.Triple]) -> tuple[list[ox.Triple], list[ox.Triple]]:
+    """The batch's triples the graph does not hold yet, and those it holds (in any graph).
+
+    Triples with a blank node are always new: a batch's blank nodes are fresh. Only the
+    triples of subjects the graph already knows are looked up, so a batch of new entities
+    costs one lookup per subject.
+    """
+    unique = list(dict.fromkeys(triples))
+    ground = [t for t in unique if not isinstance(t.subject, ox.BlankNode)
+              and not isinstance(t.object, ox.BlankNode)]
+    subjects = {k[0] for k in store.present(list({(t.subject,) for t in ground}))}
+    held = {ox.Triple(*k) for k in store.present([(t.subject, t.predicate, t.object)
+                                                  for t in ground if t.subject in subjects])}
+    return [t for t in unique if t not in held], [t for t in unique if t in held]
 
 
 def new_batch_id(paths: list[Path]) -> str:
@@ -192,37 +236,14 @@ def metadata_triples(graph: ox.NamedNode, info: BatchInfo) -> list[ox.Triple]:
     return [ox.Triple(graph, p, o) for p, o in out]
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all: temp file, fsync, rename, fsync the folder.
-
-    A failure at any step removes the temporary file, so no partial file is ever left.
-    """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    renamed = False
+def write_batch_file(path: Path, data: bytes) -> None:
+    """Write a batch file durably, whole or not at all (see :func:`dprk_kg.files.replacing`);
+    a failure to write is one line saying nothing was added."""
     try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        renamed = True
-        _fsync_dir(path.parent)
-    except BaseException as e:
-        tmp.unlink(missing_ok=True)
-        if renamed:  # not durable yet, and the index was not touched: take it back
-            path.unlink(missing_ok=True)
-        if isinstance(e, OSError):
-            raise UserError(f"cannot write the batch file: {e.strerror or e}; nothing was "
-                            "added", file=str(path)) from e
-        raise
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        write_atomically(path, data, durable=True)
+    except OSError as e:
+        raise UserError(f"cannot write the batch file: {e.strerror or e}; nothing was "
+                        "added", file=str(path)) from e
 
 
 # -- list -------------------------------------------------------------------------------------
@@ -296,7 +317,7 @@ def _commit_remove(store: Store, store_dir: Path, batch_id: str, force: bool,
                 BatchInfo(batch_id, "", "", [], None, 0))
     if file.exists():
         file.unlink()  # the commit point
-        _fsync_dir(file.parent)
+        fsync_folder(file.parent)
     meta = [q.triple for q in store.quads(META.value) if q.subject.value != graph]
     store.replace_graphs({META.value: meta}, drop=[graph])
     return Outcome(report, info)

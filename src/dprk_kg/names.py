@@ -27,6 +27,8 @@ True
 True
 >>> name_key("Kim Jong Un") == name_key("Kim Jong Il")
 False
+>>> name_key("Deputy 00042") == name_key("Deputy 00422"), name_key("Ri 1 2") == name_key("Ri 12")
+(False, False)
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -45,9 +46,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from dprk_kg import namespaces
+from dprk_kg.files import replacing
 from dprk_kg.store import Store
 
 OWL = namespaces.PREFIXES["owl"]
+RDF_TYPE = namespaces.PREFIXES["rdf"] + "type"
 NAME_PREDICATES = tuple(namespaces.PREFIXES[p] + local for p, local in (
     ("rdfs", "label"), ("skos", "prefLabel"), ("skos", "altLabel"), ("foaf", "name")))
 
@@ -62,11 +65,12 @@ _FOLDS = [
     (r"tch", "c"), (r"ch", "c"), (r"j", "c"), (r"sh", "s"),
     (r"ph", "p"), (r"th", "t"), (r"kh", "k"),
     (r"g", "k"), (r"d", "t"), (r"b", "p"), (r"l", "r"), (r"w(?=[ou])", ""),
-    (r"(.)\1+", r"\1"),
+    (r"([a-z])\1+", r"\1"),
 ]
 _FOLDS_COMPILED = [(re.compile(p), r) for p, r in _FOLDS]
 _APOSTROPHES = re.compile(r"['’ʼ`‘]")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
+#: Words of a name, letters and digits apart: "kim2" is the word "kim" and the number 2.
+_WORDS = re.compile(r"[a-z]+|[0-9]+")
 _SILENT_R = re.compile(r"ar(?=[^aeiouyr]|$)")
 _INITIAL_R = re.compile(r"[rln][iy]")
 
@@ -117,46 +121,11 @@ def name_key(name: str) -> str:
         text = unicodedata.normalize("NFKD", romanize_hangul(unicodedata.normalize("NFC", name)))
         text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = _APOSTROPHES.sub("", text)
-    key = "".join(_initial(t) for t in _NOT_WORD.split(text) if t)
+    # Numbers are kept whole and fenced, so that no fold joins 00042 and 00422 or 1 2 and 12.
+    key = "".join(f"#{t}#" if t.isdigit() else _initial(t) for t in _WORDS.findall(text))
     for pattern, replacement in _FOLDS_COMPILED:
         key = pattern.sub(replacement, key)
     return key
-
-
-#: For each consonant of a key, the spellings that fold to it (see _FOLDS).
-_UNFOLD = {"k": "(?:[kg]h?)+", "c": "(?:t?ch?|j)+", "s": "(?:sh?)+", "p": "(?:[pb]h?)+",
-           "t": "(?:[td]h?)+", "r": "[rln]+"}
-#: Vowels, and the letters the rules drop (initial r/l/n, the w of wo/wu, the r of Park, the
-#: y of Yi, the h of kh/rhee): a key's vowels are matched loosely as one zone of these.
-_ZONE = "[aeiouwyrlnhŏŭǒǔōū]*"
-#: What :func:`bare` keeps of a name, as a regex character class (for SPARQL's REPLACE too).
-NOT_KEPT = "[^a-z0-9ŏŭǒǔōū]"
-
-
-def bare(name: str) -> str:
-    """A name lower-cased with only letters, digits and the breves/carons of romanization kept.
-
-    SPARQL computes the same with ``REPLACE(LCASE(?name), NOT_KEPT, "")``, so that
-    :func:`name_pattern` can be tried by the store.
-    """
-    return re.sub(NOT_KEPT, "", name.lower())
-
-
-def name_pattern(key: str) -> str:
-    """A regular expression matching the :func:`bare` form of every Latin spelling with ``key``.
-
-    It may match more (the key is checked again after); it never matches less: vowels fold
-    into each other across syllables (Choe-ok → chook → chuk), so only the key's consonants
-    are kept, each with every spelling that folds to it, and the vowels between them are
-    matched loosely. Plain enough for any SPARQL engine's REGEX.
-
-    >>> import re
-    >>> all(re.fullmatch(name_pattern(name_key("Kim Jong Un")), bare(n))
-    ...     for n in ["Kim Jong-un", "KIM JŎNG-ŬN", "Gim Jeong-eun"])
-    True
-    """
-    consonants = [_UNFOLD.get(c, re.escape(c) + "+") for c in key if c not in "aeiouwy"]
-    return "^" + _ZONE + _ZONE.join(consonants) + _ZONE + "$"
 
 
 @dataclass(frozen=True)
@@ -226,7 +195,7 @@ class NameIndex:
     """
 
     #: Bumped when the table changes: a cache of another layout is rebuilt, not misread.
-    LAYOUT = "2"
+    LAYOUT = "3"
 
     def __init__(self, connection: Any, stamp: str) -> None:
         self.db, self.stamp = connection, stamp
@@ -258,27 +227,30 @@ class NameIndex:
         """The cached index if its stamp matches, else one rebuilt from ``scan``."""
         import sqlite3
 
-        path = cls.file(store_dir)
         index = cls.current(store_dir, stamp)
         if index is not None:
             return index
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-        try:
-            tmp.unlink(missing_ok=True)
-            db = sqlite3.connect(tmp)
+        entries = list(scan())
+        try:  # readers see the old cache or the new one, whole
+            with replacing(cls.file(store_dir)) as tmp:
+                db = sqlite3.connect(tmp)
+                try:
+                    cls(db, stamp).fill(entries)
+                finally:
+                    db.close()
         except (OSError, sqlite3.Error):  # a store folder we may not write: keep it in memory
-            tmp, db = None, sqlite3.connect(":memory:")
-        db.executescript("CREATE TABLE names (key TEXT, iri TEXT, name TEXT);"
-                         "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);")
-        index = cls(db, stamp)
-        index.extend(scan())
-        db.execute("CREATE INDEX by_key ON names (key)")
-        db.commit()
-        if tmp is None:
+            index = cls(sqlite3.connect(":memory:"), stamp)
+            index.fill(entries)
             return index
-        db.close()
-        os.replace(tmp, path)  # readers see the old cache or the new one, whole
-        return cls(sqlite3.connect(path), stamp)
+        return cls(sqlite3.connect(cls.file(store_dir)), stamp)
+
+    def fill(self, entries: Iterable[Entry]) -> None:
+        """Create the tables of an empty database and fill them."""
+        self.db.executescript("CREATE TABLE names (key TEXT, iri TEXT, name TEXT);"
+                              "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);")
+        self.extend(entries)
+        self.db.execute("CREATE INDEX by_key ON names (key)")
+        self.db.commit()
 
     def lookup(self, keys: Iterable[str]) -> list[Entry]:
         """The entries whose key is one of ``keys`` (asked in slices: one query per key
@@ -301,16 +273,16 @@ class NameIndex:
 
 
 def stamp_of(manifest: Path) -> str:
-    """What a cache derived from the store must match: the store's generation and the
-    contents of its files (their hashes in the build manifest, not their times: a file
-    touched but unchanged gets its new time recorded, and the cache stays good)."""
+    """What a cache derived from the store must match: the contents of the store's files
+    (their hashes in the build manifest). Not their times: a file touched but unchanged gets
+    its new time recorded, and the cache stays good. Not the manifest's path either: a store
+    copied or moved elsewhere, or rebuilt from the same files, holds the same names."""
     try:
         files = json.loads(manifest.read_text())["files"]
         contents = json.dumps({key: entry["sha256"] for key, entry in files.items()}, sort_keys=True)
     except (OSError, ValueError, KeyError, TypeError):
         return ""
-    # The resolved path: the same store named by a relative and an absolute path is one store.
-    return hashlib.sha256(str(manifest.resolve()).encode() + contents.encode()).hexdigest()
+    return hashlib.sha256(contents.encode()).hexdigest()
 
 
 # -- the name-key cache's lifecycle, and the search without it --------------------------------
@@ -333,65 +305,71 @@ def fill_name_index(store_dir: Path, store: Store, stamp: str | None) -> NameInd
                                                      lambda: named_nodes(store))
 
 
-def refresh_name_index(names: NameIndex, store: Store, stamp: str | None,
-                       subjects: Iterable[ox.NamedNode]) -> None:
-    """After an add: the new nodes' names join the cache, stamped with the new manifest."""
+def refresh_name_index(names: NameIndex, stamp: str | None, entries: Iterable[Entry]) -> None:
+    """After an add: the names the batch brought join the cache, stamped with the new manifest.
+
+    The entries come from the batch itself, not from the store: asking the store for the
+    names of 28,000 new subjects took most of an add's time.
+    """
+    import sqlite3
+
     if stamp is None:
         return
     names.stamp = stamp
-    names.extend(named_nodes(store, subjects=subjects))
+    try:
+        names.extend(entries)
+    except sqlite3.Error:
+        # The batch is committed by now; the cache is only an index of its names. A reader
+        # that saw the new manifest first (a search in ``serve``) may hold the file or have
+        # rebuilt it: left stale, the cache is rebuilt on next use, and the add still holds.
+        pass
 
 
-def named_nodes(store: Store, names: Iterable[str] | None = None,
-                subjects: Iterable[ox.NamedNode] | None = None) -> list[tuple[str, str]]:
-    """(IRI, name) of the named nodes of ``store``: all, ``subjects``, or those whose names
-    could match ``names`` (a regular expression per name key, or the same text).
+def names_in(triples: Iterable[ox.Triple]) -> list[Entry]:
+    """(IRI, name) of each name triple of a named node in ``triples``."""
+    return list(dict.fromkeys(
+        (t.subject.value, t.object.value) for t in triples
+        if t.predicate.value in NAME_PREDICATES and isinstance(t.subject, ox.NamedNode)
+        and isinstance(t.object, ox.Literal)))
+
+
+def named_nodes(store: Store, names: Iterable[str] | None = None) -> list[Entry]:
+    """(IRI, name) of the named nodes of ``store``: all, or those whose names share a key with
+    one of ``names``.
 
     The names are read straight from the store's index where it is embedded (a scan of the
-    name predicates, where a SPARQL join takes several times as long).
+    name predicates, where a SPARQL join takes several times as long), and their keys
+    computed here (about a second for 90,000 names). Without a name-key cache this is the
+    search; it never depends on how many names are asked for.
     """
-    if subjects is not None:
-        return list(dict.fromkeys(_names(store, [s for s in subjects
-                                                 if isinstance(s, ox.NamedNode)])))
+    found = dict.fromkeys(_names(store))
     if names is None:
-        return list(dict.fromkeys(_names(store, None)))
-    # A regular expression per key picks the candidates cheaply; keys are compared later.
-    names = set(names)
+        return list(found)
     keys = {k for k in map(name_key, names) if k}
-    pattern = re.compile("|".join(sorted(map(name_pattern, keys))) or "^$")
-    return list(dict.fromkeys((s, n) for s, n in _names(store, None)
-                              if n in names or pattern.match(bare(n))))
+    return [(s, n) for s, n in found if name_key(n) in keys]
 
 
 def of_types(store: Store, iris: set[str], types: set[str]) -> set[str]:
-    """Those of ``iris`` that are of one of ``types`` (as stated, not inferred)."""
-    found: set[str] = set()
-    nodes = sorted(iris)
-    wanted = _values(ox.NamedNode(t) for t in sorted(types))
-    for i in range(0, len(nodes), 500):
-        chunk = _values(ox.NamedNode(n) for n in nodes[i:i + 500])
-        found |= {r["s"].value for r in store.select(
-            f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {chunk} }} VALUES ?type {{ {wanted} }} "
-            f"?s a ?type }}").rows}
-    return found
+    """Those of ``iris`` that are of one of ``types`` (as stated, not inferred).
+
+    One index lookup per IRI and type (:meth:`dprk_kg.store.Store.present`): a name shared by
+    thousands of deputies brings that many candidates, which a SPARQL join materializes
+    several times slower.
+    """
+    rdf_type = ox.NamedNode(RDF_TYPE)
+    wanted = [ox.NamedNode(t) for t in sorted(types)]
+    return {k[0].value for k in store.present([(ox.NamedNode(i), rdf_type, t)
+                                               for i in sorted(iris) for t in wanted])}
 
 
-def _names(store: Store, subjects: list[ox.NamedNode] | None) -> list[tuple[str, str]]:
-    """(IRI, name) of every named IRI in ``store``, or of ``subjects``."""
+def _names(store: Store) -> list[Entry]:
+    """(IRI, name) of every named IRI in ``store``."""
     native = getattr(store, "native", None)
-    if subjects is not None or native is None:
-        if subjects == []:
-            return []
+    if native is None:
         preds = " ".join(f"<{p}>" for p in NAME_PREDICATES)
-        where = "" if subjects is None else f"VALUES ?s {{ {_values(subjects)} }} "
         return [(r["s"].value, r["name"].value) for r in store.select(
-            f"SELECT DISTINCT ?s ?name WHERE {{ {where}VALUES ?p {{ {preds} }} ?s ?p ?name "
+            f"SELECT DISTINCT ?s ?name WHERE {{ VALUES ?p {{ {preds} }} ?s ?p ?name "
             f"FILTER(isIRI(?s)) }}").rows]
     return [(q.subject.value, q.object.value) for p in NAME_PREDICATES
             for q in native.quads_for_pattern(None, ox.NamedNode(p), None)
             if isinstance(q.subject, ox.NamedNode) and q.graph_name != ox.DefaultGraph()]
-
-
-
-def _values(nodes: Iterable[ox.NamedNode]) -> str:
-    return " ".join(str(n) for n in nodes)

@@ -33,7 +33,6 @@ import datetime
 import io
 import json
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +42,7 @@ import pyoxigraph as ox
 
 from dprk_kg import namespaces
 from dprk_kg.errors import UserError
+from dprk_kg.files import Progress
 
 XSD = namespaces.PREFIXES["xsd"]
 RDF_TYPE = ox.NamedNode(namespaces.PREFIXES["rdf"] + "type")
@@ -125,7 +125,8 @@ def read_file(path: Path, fmt: str | None = None, *, progress: bool = True) -> B
             raw.seek(0)
             if name == "csv":
                 return read_csv(_utf8_text(raw, str(path)), name=str(path))
-            with _Progress(size, path.name, progress and size > PROGRESS_BYTES) as bar:
+            with Progress(size, "reading " + path.name, enabled=progress and size > PROGRESS_BYTES,
+                          delay=0) as bar:
                 reader = _GuardedReader(raw, str(path), xml=name == "rdfxml", on_read=bar.advance)
                 batch = _read_rdf(reader, FORMATS[name], str(path))  # type: ignore[arg-type]
     except OSError as e:
@@ -242,34 +243,6 @@ def _utf8_text(raw: IO[bytes], name: str) -> io.StringIO:
         line = data[:e.start].count(b"\n") + 1
         raise UserError(f"the file is not UTF-8 text (byte 0x{data[e.start]:02x}): save it as "
                         "UTF-8", file=name, line=line) from None
-
-
-class _Progress:
-    """A rich progress bar on stderr for big files, nothing otherwise (or off a terminal)."""
-
-    def __init__(self, total: int, label: str, enabled: bool) -> None:
-        self.total, self.label, self.bar, self.task = total, label, None, None
-        if enabled and sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-
-            self.bar = Progress("reading " + label, BarColumn(), DownloadColumn(),
-                                TimeRemainingColumn(), console=Console(stderr=True),
-                                transient=True)
-
-    def __enter__(self) -> _Progress:
-        if self.bar is not None:
-            self.bar.start()
-            self.task = self.bar.add_task(self.label, total=self.total)
-        return self
-
-    def advance(self, n: int) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task, n)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 # -- where each subject was written -----------------------------------------------------------

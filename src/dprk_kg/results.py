@@ -29,7 +29,7 @@ from dprk_kg.namespaces import PREFIXES
 from dprk_kg.store import SelectResult, Store, Term
 
 FORMATS = ("table", "csv", "tsv", "json")
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = PREFIXES["xsd"] + "string"
 
 
 def term_json(term: Term) -> dict[str, Any]:

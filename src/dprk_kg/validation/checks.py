@@ -1,4 +1,5 @@
-"""The checks beyond SHACL: unknown terms, ill-formed literals, unchecked nodes, likely duplicates."""
+"""The checks beyond SHACL: vocabulary in a batch (refused), unknown terms, ill-formed
+literals, unchecked nodes, likely duplicates and names another entity bears."""
 
 from __future__ import annotations
 
@@ -25,6 +26,68 @@ STANDARD = tuple(namespaces.PREFIXES[p] for p in
 
 
 # -- checks beyond SHACL ----------------------------------------------------------------------
+
+_P = namespaces.PREFIXES
+#: The project's vocabulary: its ontology's terms and its shapes.
+OURS = (namespaces.DPRK, namespaces.SHAPES)
+#: Predicates that state something about a term (an axiom), not about the world.
+AXIOM_PREDICATES = {_P["rdfs"] + p for p in ("subClassOf", "subPropertyOf", "domain", "range")} | {
+    _P["owl"] + p for p in ("equivalentClass", "equivalentProperty", "inverseOf", "disjointWith",
+                            "propertyChainAxiom", "unionOf", "intersectionOf", "onProperty")}
+
+
+def vocabulary_statement(t: ox.Triple) -> str | None:
+    """Why ``t`` defines or changes a term of the project's vocabulary, or None if it does not.
+
+    Only the project's own terms (``dprk:``, ``dprksh:``): a user's shapes and data may
+    declare their own classes (``ex:Person rdfs:subClassOf ex:Agent``), as the W3C SHACL
+    cases do, without touching what the project's terms mean.
+
+    >>> dprk = namespaces.DPRK
+    >>> print(vocabulary_statement(ox.Triple(ox.NamedNode(dprk + "heldby"),
+    ...     ox.NamedNode(_P["skos"] + "definition"), ox.Literal("held by"))))
+    dprk:heldby is a term of the project's vocabulary (ontology/ defines its terms)
+    >>> vocabulary_statement(ox.Triple(ox.NamedNode("https://w3id.org/dprk-kg/id/person/x"),
+    ...     ox.NamedNode(_P["rdfs"] + "label"), ox.Literal("X"))) is None
+    True
+    """
+    s, p, o = t.subject, t.predicate.value, t.object
+    if isinstance(s, ox.NamedNode) and s.value.startswith(OURS):
+        return f"{curie(s.value)} is a term of the project's vocabulary (ontology/ defines its terms)"
+    if isinstance(o, ox.NamedNode) and o.value.startswith(OURS):
+        if p in AXIOM_PREDICATES:
+            return f"{curie(p)} {curie(o.value)} is an axiom about the project's vocabulary"
+        if p.startswith(_P["sh"]):
+            return f"a shape about {curie(o.value)} is a rule, not a fact (give shapes with --shapes)"
+    return None
+
+
+def refuse_vocabulary(batch: Batch) -> None:
+    """A batch states facts about the world: a triple that defines or changes a term of a
+    vocabulary (``dprk:StateLeader rdfs:subClassOf dprk:Claim``, a coined ``dprk:heldby``
+    with its own definition) is refused, with the file and line of its subject.
+
+    Why refuse rather than report: such a triple changes what every other fact means (a
+    subclass axiom re-types every state leader as a claim), so no check of the batch alone
+    can tell what it breaks; the ontology is changed in ``ontology/``, reviewed as code.
+    """
+    # A quick pass over the few distinct terms first: most batches have nothing to refuse.
+    if not any(isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(OURS)
+               for t in batch.triples) and not any(
+            p in AXIOM_PREDICATES or p.startswith(_P["sh"])
+            for p in {t.predicate.value for t in batch.triples}):
+        return
+    for t in batch.triples:
+        why = vocabulary_statement(t)
+        if why is not None:
+            place = batch.where(t.subject)
+            shown = " ".join(curie(x.value) if isinstance(x, ox.NamedNode) else str(x)
+                             for x in (t.subject, t.predicate, t.object))
+            raise UserError(f"a batch states facts about the world, not the vocabulary: "
+                            f"{shown}: {why}; propose the change in ontology/ instead",
+                            file=place[0] if place else (batch.files[0] if batch.files else None),
+                            line=place[1] if place else None)
+
 
 #: Common terms of the reused vocabularies, for "did you mean" hints even where the ontology
 #: does not mention them (org:heldBy is the classic near-miss for dprk:post / org:member).
@@ -165,9 +228,7 @@ def duplicates(store: Store, batch: Batch, judgements: Path | None,
             names_new.setdefault(t.subject.value, set()).add(t.object.value)
     if not names_new:
         return []
-    subjects = [ox.NamedNode(s) for s in names_new]
-    existing = {r["s"].value for r in store.select(
-        f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values(subjects)} }} ?s ?p ?o }}").rows}
+    existing = {k[0].value for k in store.present([(ox.NamedNode(s),) for s in names_new])}
     names_new = {s: n for s, n in names_new.items() if s not in existing}
     for t in batch.triples:
         if t.predicate.value == RDF_TYPE and t.subject.value in names_new:
@@ -184,14 +245,80 @@ def duplicates(store: Store, batch: Batch, judgements: Path | None,
         if iri in typed:
             names_existing.setdefault(iri, set()).add(name)
     judged = read_judgements(judgements, batch.triples)
-    out = []
+    # One warning per new node, however many namesakes it has: a common name in a list of
+    # 28,000 deputies would otherwise give hundreds of thousands of lines.
+    by_new: dict[str, list] = {}
     for d in likely_duplicates(names_new, names_existing, judged):
-        place = batch.where(ox.NamedNode(d.new))
+        by_new.setdefault(d.new, []).append(d)
+    out = []
+    for new, found in by_new.items():
+        d, more = found[0], len(found) - 1
+        place = batch.where(ox.NamedNode(new))
+        others = "".join(f", <{x.existing}>" for x in found[1:3]) + (" ..." if more > 2 else "")
         out.append(Problem(
-            "warning", curie(d.new), d.new_name,
-            f"looks like the existing {curie(d.existing)} ({d.existing_name})",
-            hint=f"{d.new_name} looks like the existing {d.existing_name} (<{d.existing}>): use "
-                 f"that IRI, or mark them as different (owl:differentFrom in the judgements file)",
+            "warning", curie(new), d.new_name,
+            f"looks like the existing {curie(d.existing)} ({d.existing_name})"
+            + (f" and {more} other(s) of that name" if more else ""),
+            hint=f"{d.new_name} looks like the existing {d.existing_name} (<{d.existing}>"
+                 f"{others}): use that IRI, or mark them as different (owl:differentFrom in "
+                 "the judgements file)",
             rule="likely-duplicate", file=place[0] if place else None,
             line=place[1] if place else None))
     return out
+
+
+def name_collisions(store: Store, batch: Batch, judgements: Path | None,
+                    name_index: NameIndex | None) -> list[Problem]:
+    """Names a batch gives to nodes the graph already has, that another node of the same type
+    bears (warnings): an altLabel "North Hamgyong Province" added to South Hamgyong makes a
+    search for the one find the other. New nodes are :func:`duplicates`' business.
+    """
+    given: dict[str, set[str]] = {}
+    for t in batch.triples:
+        if t.predicate.value in NAME_PREDICATES and isinstance(t.object, ox.Literal) \
+                and isinstance(t.subject, ox.NamedNode):
+            given.setdefault(t.subject.value, set()).add(t.object.value)
+    known = {k[0].value for k in store.present([(ox.NamedNode(s),) for s in given])}
+    types = _types_of(store, known)
+    given = {s: n for s, n in given.items() if s in types}  # only nodes the graph has
+    if not given:
+        return []
+    keys = {name_key(n) for ns in given.values() for n in ns}
+    entries = name_index.lookup(keys) if name_index is not None else \
+        named_nodes(store, (n for ns in given.values() for n in ns))
+    others = _types_of(store, {iri for iri, _ in entries} - set(given)) | \
+        {s: types[s] for s in given}
+    bearers: dict[str, list[tuple[str, str]]] = {}
+    for iri, name in entries:
+        bearers.setdefault(name_key(name), []).append((iri, name))
+    judged = read_judgements(judgements, batch.triples)
+    out, seen = [], set()
+    for node, names in sorted(given.items()):
+        for name in sorted(names):
+            for other, other_name in sorted(bearers.get(name_key(name), [])):
+                pair = frozenset((node, other))
+                if other == node or pair in judged or (node, other) in seen \
+                        or not types[node] & others.get(other, set()):
+                    continue
+                seen.add((node, other))
+                place = batch.where(ox.NamedNode(node))
+                out.append(Problem(
+                    "warning", curie(node), name,
+                    f"the name {name!r} is already borne by {curie(other)} ({other_name})",
+                    hint=f"a search for {other_name} would find {curie(node)} too: check that "
+                         f"the name belongs to it; if both really bear it, record owl:differentFrom "
+                         f"between <{node}> and <{other}> in the judgements file",
+                    rule="name-collision", file=place[0] if place else None,
+                    line=place[1] if place else None))
+    return out
+
+
+def _types_of(store: Store, iris: set[str]) -> dict[str, set[str]]:
+    """The stated types of those of ``iris`` the graph has (nodes without a type are left out)."""
+    found: dict[str, set[str]] = {}
+    nodes = sorted(iris)
+    for i in range(0, len(nodes), 500):
+        chunk = values(ox.NamedNode(n) for n in nodes[i:i + 500])
+        for r in store.select(f"SELECT ?s ?type WHERE {{ VALUES ?s {{ {chunk} }} ?s a ?type }}").rows:
+            found.setdefault(r["s"].value, set()).add(r["type"].value)
+    return found

@@ -10,13 +10,13 @@ algebra. Transitive paths (``sh:zeroOrMorePath`` ...) have no bound (``depth`` N
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dprk_kg import namespaces
+from dprk_kg.files import cache_dir, write_atomically
 from dprk_kg.validation.sparql import prefixes
 
 SH = namespaces.PREFIXES["sh"]
@@ -45,7 +45,7 @@ def reach_of(graph: Any, shapes: list, path: Path) -> Reach:
 
     import rdflib
 
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dprk-kg"
+    cache = cache_dir()
     memo = cache / f"reach-2-{hashlib.sha256(path.read_bytes()).hexdigest()[:32]}.json"
     try:
         found = json.loads(memo.read_text())
@@ -65,10 +65,8 @@ def reach_of(graph: Any, shapes: list, path: Path) -> Reach:
         reach.depth = None if depth is None or reach.depth is None else max(reach.depth, depth)
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        tmp = memo.with_name(f".{memo.name}.{os.getpid()}")
-        tmp.write_text(json.dumps({**asdict(reach), "forward": sorted(reach.forward),
-                                   "inverse": sorted(reach.inverse)}))
-        os.replace(tmp, memo)
+        write_atomically(memo, json.dumps({**asdict(reach), "forward": sorted(reach.forward),
+                                           "inverse": sorted(reach.inverse)}))
     except OSError:
         pass  # an unwritable cache only costs time
     return reach

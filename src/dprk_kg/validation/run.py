@@ -12,8 +12,8 @@ from dprk_kg.build import index_stamp
 from dprk_kg.names import NameIndex, judgements_file, name_index_for
 from dprk_kg.parse import Batch
 from dprk_kg.store import Store
-from dprk_kg.validation.checks import (duplicates, ill_formed, merge_hints, uncovered,
-                                       unknown_terms)
+from dprk_kg.validation.checks import (duplicates, ill_formed, merge_hints, name_collisions,
+                                       refuse_vocabulary, uncovered, unknown_terms)
 from dprk_kg.validation.engine import (finish, in_memory, mini_store, pyshacl_rest, run_core,
                                        run_sparql, selector)
 from dprk_kg.validation.neighbourhood import Overlay, ontology_triples, walk
@@ -34,6 +34,7 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     ``name_index`` (the store's cached name keys) makes the likely-duplicate check a lookup;
     without it the store is searched.
     """
+    refuse_vocabulary(batch)
     shapes = shapes or load_shapes()
     ontology = ontology_triples(store)
     vocabulary = {t.subject.value for t in ontology if isinstance(t.subject, ox.NamedNode)}
@@ -65,6 +66,7 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     problems = unknown_terms(batch, vocabulary | shapes.terms, ontology) + ill_formed(batch)
     problems += uncovered(batch, targeted, keep & targeted)
     problems += duplicates(store, batch, judgements, name_index)
+    problems += name_collisions(store, batch, judgements, name_index)
     report_graph = pyshacl_rest(shapes, lambda: ontology + triples, keep)
     run_core(shapes, select, keep, report_graph, batch.triples)
     run_sparql(shapes, select, keep, report_graph)
