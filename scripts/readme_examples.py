@@ -6,6 +6,12 @@ with ``# exit N``. Commands run in process, in a fresh store built from the ship
 from the repository root, in README order (so an `add` example is seen by later ones).
 
     .venv/bin/python scripts/readme_examples.py --write   # refresh the outputs after a change
+    .venv/bin/python scripts/readme_examples.py --check   # exit 1 if any output is stale
+
+"Today" is pinned (:data:`TODAY`, through ``$DPRK_KG_TODAY``) so that an "as of today" answer
+in the README reads the same on every later day; outputs are compared whole, with only batch
+ids and times masked, so a change of the graph or of a command's output is a stale README
+until it is refreshed.
 """
 
 from __future__ import annotations
@@ -29,10 +35,14 @@ TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?
 _seen_batch_ids: list[str] = []
 
 
+#: The date the README's "as of today" examples are run as of.
+TODAY = "2026-12-02"
+
+
 def stable(line: str) -> str:
-    """``line`` with what changes as the graph grows or time passes (batch ids, times,
-    counts) masked: the README test compares the shape of an output, not its numbers."""
-    return re.sub(r"\d+", "N", TIMESTAMP.sub("<time>", BATCH_ID.sub(BATCH_PLACEHOLDER, line)))
+    """``line`` with what no README can spell in advance masked: batch ids and times (both
+    hold the moment a command ran)."""
+    return TIMESTAMP.sub("<time>", BATCH_ID.sub(BATCH_PLACEHOLDER, line))
 EXIT = re.compile(r"\s+#\s*exit\s+(\d+)\s*$")
 
 
@@ -97,7 +107,7 @@ def sandbox():
         for entry in ROOT.iterdir():
             if entry.name not in (".git", ".venv"):
                 (work / entry.name).symlink_to(entry)
-        os.environ.update(DPRK_KG_STORE=str(Path(tmp) / "store"), COLUMNS="100")
+        os.environ.update(DPRK_KG_STORE=str(Path(tmp) / "store"), COLUMNS="100", DPRK_KG_TODAY=TODAY)
         os.environ.pop("DPRK_KG_ENDPOINT", None)
         _seen_batch_ids.clear()
         os.chdir(work)
@@ -124,9 +134,21 @@ def refresh(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def stale(text: str, fresh: str) -> list[str]:
+    """Where ``text``'s examples differ from ``fresh``'s (batch ids and times aside)."""
+    return [f"README.md:{old.line}: dprk-kg {old.command}"
+            for old, new in zip(examples(text), examples(fresh))
+            if [stable(x) for x in old.output] != [stable(x) for x in new.output]]
+
+
 if __name__ == "__main__":
-    new = refresh(README.read_text(encoding="utf-8"))
+    text = README.read_text(encoding="utf-8")
+    new = refresh(text)
     if "--write" in sys.argv:
         README.write_text(new, encoding="utf-8")
+    elif "--check" in sys.argv:
+        differing = stale(text, new)
+        print("\n".join(differing) or "README examples are current")
+        sys.exit(1 if differing else 0)
     else:
         sys.stdout.write(new)

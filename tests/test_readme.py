@@ -5,7 +5,6 @@ from __future__ import annotations
 import doctest
 import importlib.util
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from dprk_kg import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-QUICKSTART_HOOK = Path("/work/shared/hooks/quickstart.py")
 
 
 def _load_examples_module():
@@ -45,9 +43,6 @@ def test_quick_start_has_two_commands_and_ci_runs_the_second() -> None:
     assert len(commands) == 2
     assert "dprk-kg query" in commands[0]
     assert commands[1] in (ROOT / ".ci" / "run").read_text()
-    if QUICKSTART_HOOK.exists():  # the shared hook, where it is installed, agrees
-        done = subprocess.run([sys.executable, str(QUICKSTART_HOOK), str(README)], capture_output=True, text=True)
-        assert done.returncode == 0 and done.stdout.splitlines() == commands
 
 
 def test_every_command_has_help_and_a_readme_example() -> None:
@@ -64,10 +59,10 @@ def test_readme_examples_run_as_documented() -> None:
             code, output = readme_examples.run(example)
             where = f"README.md:{example.line}: dprk-kg {example.command}"
             assert code == example.exit_code, f"{where} exited {code}: {output}"
-            if example.output:  # the documented output starts as the real one does
-                assert [readme_examples.stable(line) for line in output[:1]] == \
-                    [readme_examples.stable(line) for line in example.output[:1]], \
-                    f"{where}: refresh with scripts/readme_examples.py --write"
+            # The whole output, as documented (batch ids and times aside), as of the pinned day.
+            assert [readme_examples.stable(line) for line in output] == \
+                [readme_examples.stable(line) for line in example.output], \
+                f"{where}: refresh with scripts/readme_examples.py --write"
 
 
 def test_the_python_example_runs(store_dir: Path) -> None:

@@ -17,7 +17,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from dprk_kg import catalog, query
+from dprk_kg import catalog, clock, query
 from dprk_kg.namespaces import DPRK
 from dprk_kg.store import Store
 
@@ -60,7 +60,7 @@ class LevelCoverage:
 
 def coverage(store: Store, date: dt.date | None = None, stale_after: int = 3) -> list[LevelCoverage]:
     """The coverage of each level as of ``date`` (today by default)."""
-    date = date or dt.date.today()
+    date = date or clock.today()
     lines = {iri: LevelCoverage(name) for name, iri in LEVELS}
     for text, attribute in ((_UNITS, "units"), (_ORGANS, "organs")):
         for row in store.select(text).rows:

@@ -21,6 +21,7 @@ from typing import Union
 
 import pyoxigraph as ox
 
+from dprk_kg import clock
 from dprk_kg.catalog import NamedQuery, Param
 from dprk_kg.errors import UserError
 from dprk_kg.namespaces import PREFIXES
@@ -33,7 +34,7 @@ def _literal(kind: str, value: str) -> str:
     """The canonical lexical form of ``value`` as XSD ``kind``; ValueError if it is not one."""
     if kind == "date":
         if value == "today":
-            return dt.date.today().isoformat()
+            return clock.today().isoformat()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise ValueError(value)
         return dt.date.fromisoformat(value).isoformat()

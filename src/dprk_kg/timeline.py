@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from dprk_kg import palette
+from dprk_kg import clock, palette
 from dprk_kg.dot import FONT, _attrs, footer, quote, title
 from dprk_kg.views import display_date
 
@@ -130,7 +130,7 @@ def _lanes(bars: list[Bar], scale: float) -> dict[str, int]:
 
 def to_dot(g: nx.MultiDiGraph) -> str:
     """The timeline of a person or elections view as DOT (neato, pinned positions)."""
-    drawn = year(str(g.graph.get("drawn") or dt.date.today().isoformat())) or 0.0
+    drawn = year(str(g.graph.get("drawn") or clock.today().isoformat())) or 0.0
     if g.graph.get("view") == "elections":
         bars, rows = election_bars(g)
     else:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import networkx as nx
 import pyoxigraph as ox
 
-from dprk_kg import namespaces, palette
+from dprk_kg import clock, namespaces, palette
 from dprk_kg.errors import UserError
 from dprk_kg.labels import display_label
 from dprk_kg.resolve import resolve
@@ -63,7 +63,7 @@ EDGE_KIND_OF = {SOURCE: "source", DPRK + "electedBy": "de jure", DPRK + "guides"
 
 def today() -> str:
     """The default "as of" date: holders and organs are shown as they stand today."""
-    return dt.date.today().isoformat()
+    return clock.today().isoformat()
 
 
 # ---------------------------------------------------------------------------------------

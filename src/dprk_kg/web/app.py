@@ -17,7 +17,6 @@ wrong; every page is rendered by Jinja2 with autoescaping on, so a label is alwa
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from dprk_kg import catalog, namespaces, query, resolve, resources
+from dprk_kg import catalog, clock, namespaces, query, resolve, resources
 from dprk_kg.api import KnowledgeGraph
 from dprk_kg.errors import UserError
 from dprk_kg.store import QueryTimeout, Store, bind
@@ -71,7 +70,7 @@ class SecurityHeaders:
 def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
     """Render ``template`` with what every page needs (the data's origin, today)."""
     html = templates.get_template(template).render(
-        request=request, source=request.app.state.reader.label, today=dt.date.today().isoformat(), **context)
+        request=request, source=request.app.state.reader.label, today=clock.today().isoformat(), **context)
     return HTMLResponse(html, status_code=status)
 
 
@@ -80,7 +79,7 @@ def _store(request: Request):
 
 
 def _date(request: Request, name: str) -> str:
-    return pages.check_date(request.query_params.get(name), name) or dt.date.today().isoformat()
+    return pages.check_date(request.query_params.get(name), name) or clock.today().isoformat()
 
 
 def home(request: Request) -> Response:
@@ -114,7 +113,7 @@ def entity(request: Request) -> Response:
     except pages.NotFound:
         raise HTTPException(404, f"nothing in the graph is <{iri}>") from None
     tenures = found.facts.get("Tenures", []) + found.facts.get("Mandates", []) + found.facts.get("Memberships", [])
-    picture = timeline.layout(tenures, as_of or dt.date.today().isoformat(), found.label) if tenures else None
+    picture = timeline.layout(tenures, as_of or clock.today().isoformat(), found.label) if tenures else None
     response = page(request, "entity.html", e=found, timeline=picture)
     response.headers["Vary"] = "Accept"
     return response
