@@ -205,7 +205,9 @@ def test_pak_thae_song_and_ro_pae_gwon_are_not_holders_today(graph):
 def test_hangul_of_new_holders_is_the_korean_sources_spelling(graph):
     for slug, hangul, source in [("pak-chang-ho", "박창호", "kcna-2025-01-11-unpha"),
                                  ("choe-yong-man", "최영만", "kcna-2025-12-16-taegwan"),
-                                 ("ri-song-bom", "리성범", "vok-2025-12-18-pukchang")]:
+                                 ("ri-song-bom", "리성범", "vok-2025-12-18-pukchang"),
+                                 ("kang-bong-hun", "강봉훈", "news1-2024-07-31-sinuiju-flood"),
+                                 ("kim-chol-bom", "김철범", "vok-2025-12-20-paechon")]:
         person = K[f"person/{slug}"]
         assert rdflib.Literal(hangul, lang="ko") in set(graph.objects(person, RDFS.label))
         assert str(K[f"source/{source}"]) in sources_of(graph, person)
