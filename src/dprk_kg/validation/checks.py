@@ -4,6 +4,7 @@ literals, unchecked nodes, likely duplicates and names another entity bears."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Set
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -218,7 +219,7 @@ def uncovered(batch: Batch, targeted: set, checked: set) -> list[Problem]:
 
 
 def duplicates(store: Store, batch: Batch, judgements: Path | None,
-               name_index: NameIndex | None, absent: set[str] = frozenset()) -> list[Problem]:
+               name_index: NameIndex | None, absent: Set[str] = frozenset()) -> list[Problem]:
     """New entities whose names match existing ones under romanization variants (warnings).
 
     ``absent``: IRIs known to be in no triple of the store (the walk asked already), which
@@ -273,7 +274,7 @@ def duplicates(store: Store, batch: Batch, judgements: Path | None,
 
 
 def name_collisions(store: Store, batch: Batch, judgements: Path | None,
-                    name_index: NameIndex | None, absent: set[str] = frozenset()
+                    name_index: NameIndex | None, absent: Set[str] = frozenset()
                     ) -> list[Problem]:
     """Names a batch gives to nodes the graph already has, that another node of the same type
     bears (warnings): an altLabel "North Hamgyong Province" added to South Hamgyong makes a
