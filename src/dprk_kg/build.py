@@ -356,9 +356,18 @@ def memory_copy(store_dir: Path) -> EmbeddedStore | None:
 
 
 def _fill(generation: Path, found: list[Input], *, cut: bool) -> None:
+    """Load ``found`` into a new index at ``generation``, then compact it.
+
+    Why compact: each piece the threads load leaves sorted files of its own that overlap
+    all the others (about 250 at 1M triples), and every later lookup of a node opens an
+    iterator over each of them. A batch of new entities is validated by looking up each of
+    its nodes (112,000 for a local election's deputies): 11 s on the loaded index, 4.5 s
+    once compacted, which costs about 4 s here, once.
+    """
     store = ox.Store(str(generation))
     _load(store, found, cut=cut)
     store.flush()
+    store.optimize()
     del store
 
 

@@ -4,6 +4,7 @@ literals, unchecked nodes, likely duplicates and names another entity bears."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Set
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -218,8 +219,12 @@ def uncovered(batch: Batch, targeted: set, checked: set) -> list[Problem]:
 
 
 def duplicates(store: Store, batch: Batch, judgements: Path | None,
-               name_index: NameIndex | None) -> list[Problem]:
-    """New entities whose names match existing ones under romanization variants (warnings)."""
+               name_index: NameIndex | None, absent: Set[str] = frozenset()) -> list[Problem]:
+    """New entities whose names match existing ones under romanization variants (warnings).
+
+    ``absent``: IRIs known to be in no triple of the store (the walk asked already), which
+    are new without another lookup.
+    """
     names_new: dict[str, set[str]] = {}
     types: set[str] = set()
     for t in batch.triples:
@@ -228,7 +233,8 @@ def duplicates(store: Store, batch: Batch, judgements: Path | None,
             names_new.setdefault(t.subject.value, set()).add(t.object.value)
     if not names_new:
         return []
-    existing = {k[0].value for k in store.present([(ox.NamedNode(s),) for s in names_new])}
+    existing = {k[0].value for k in store.present([(ox.NamedNode(s),) for s in names_new
+                                                    if s not in absent])}
     names_new = {s: n for s, n in names_new.items() if s not in existing}
     for t in batch.triples:
         if t.predicate.value == RDF_TYPE and t.subject.value in names_new:
@@ -268,17 +274,20 @@ def duplicates(store: Store, batch: Batch, judgements: Path | None,
 
 
 def name_collisions(store: Store, batch: Batch, judgements: Path | None,
-                    name_index: NameIndex | None) -> list[Problem]:
+                    name_index: NameIndex | None, absent: Set[str] = frozenset()
+                    ) -> list[Problem]:
     """Names a batch gives to nodes the graph already has, that another node of the same type
     bears (warnings): an altLabel "North Hamgyong Province" added to South Hamgyong makes a
-    search for the one find the other. New nodes are :func:`duplicates`' business.
+    search for the one find the other. New nodes are :func:`duplicates`' business
+    (``absent``: IRIs known to be in no triple of the store, as there).
     """
     given: dict[str, set[str]] = {}
     for t in batch.triples:
         if t.predicate.value in NAME_PREDICATES and isinstance(t.object, ox.Literal) \
                 and isinstance(t.subject, ox.NamedNode):
             given.setdefault(t.subject.value, set()).add(t.object.value)
-    known = {k[0].value for k in store.present([(ox.NamedNode(s),) for s in given])}
+    known = {k[0].value for k in store.present([(ox.NamedNode(s),) for s in given
+                                                 if s not in absent])}
     types = _types_of(store, known)
     given = {s: n for s, n in given.items() if s in types}  # only nodes the graph has
     if not given:

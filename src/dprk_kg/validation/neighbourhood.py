@@ -62,29 +62,56 @@ class Overlay:
     #: Whether a node is in the store at all, once asked: a batch of 60,000 new entities
     #: would otherwise be looked up by every walk (on disk, tens of µs a lookup).
     present: dict = field(default_factory=dict)
+    #: The added triples by subject and by object, so that each walk's step reads the
+    #: triples of its frontier instead of scanning the whole batch (588,014 triples for
+    #: a local election's deputies) once per step.
+    _from: dict = field(default_factory=dict, init=False, repr=False)
+    _into: dict = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for t in self.added:
+            self._from.setdefault(t.subject, []).append(t)
+            if not isinstance(t.object, ox.Literal):  # a walk never steps onto a literal
+                self._into.setdefault(t.object, []).append(t)
+
+    def absent(self) -> set[str]:
+        """IRIs the walks found in no triple of the store: nothing needs to look them up again."""
+        return {n.value for n, there in self.present.items() if not there}
 
     def edges(self, nodes: set, out_preds: set[str] | None, in_preds: set[str] | None
               ) -> list[ox.Triple]:
         iris = [n for n in nodes if isinstance(n, ox.NamedNode)]
-        unknown = [n for n in iris if n not in self.present]
-        for i in range(0, len(unknown), 500):
-            chunk = unknown[i:i + 500]
-            there = {r["n"] for r in self.store.select(
-                f"SELECT ?n WHERE {{ VALUES ?n {{ {values(chunk)} }} "
-                f"FILTER (EXISTS {{ ?n ?p ?o }} || EXISTS {{ ?s ?p ?n }}) }}").rows}
-            self.present.update((n, n in there) for n in chunk)
+        self._ask([n for n in iris if n not in self.present])
         iris = [n for n in iris if self.present[n]]
         stored = _edges(self.store, iris, out_preds, in_preds)
         stored += _blank_edges(self.store, [n for n in nodes if isinstance(n, ox.BlankNode)],
                                out_preds, in_preds)
         found = [t for t in stored if t not in self.removed]
-        for t in self.added:
-            if t.subject in nodes and (out_preds is None or t.predicate.value in out_preds):
-                found.append(t)
-            if t.object in nodes and (in_preds is None or t.predicate.value in in_preds):
-                found.append(t)
+        for n in nodes:
+            found += [t for t in self._from.get(n, ())
+                      if out_preds is None or t.predicate.value in out_preds]
+            found += [t for t in self._into.get(n, ())
+                      if in_preds is None or t.predicate.value in in_preds]
         return found
 
+    def _ask(self, nodes: list[ox.NamedNode]) -> None:
+        """Record in :attr:`present` which of ``nodes`` the store has in any triple.
+
+        The embedded store is asked by index lookups (about a quarter faster than the same
+        lookups through SPARQL, at 112,000 new nodes 2 to 3 s less); a server in slices.
+        """
+        native = getattr(self.store, "native", None)
+        if native is not None:
+            self.present.update((n, next(native.quads_for_pattern(n, None, None), None) is not None
+                                 or next(native.quads_for_pattern(None, None, n), None) is not None)
+                                for n in nodes)
+            return
+        for i in range(0, len(nodes), 500):
+            chunk = nodes[i:i + 500]
+            there = {r["n"] for r in self.store.select(
+                f"SELECT ?n WHERE {{ VALUES ?n {{ {values(chunk)} }} "
+                f"FILTER (EXISTS {{ ?n ?p ?o }} || EXISTS {{ ?s ?p ?n }}) }}").rows}
+            self.present.update((n, n in there) for n in chunk)
 
     def hierarchy(self) -> list[ox.Triple]:
         """Every rdfs:subClassOf triple of the store and the batch: class targets and

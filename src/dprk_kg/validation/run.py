@@ -65,8 +65,9 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
 
     problems = unknown_terms(batch, vocabulary | shapes.terms, ontology) + ill_formed(batch)
     problems += uncovered(batch, targeted, keep & targeted)
-    problems += duplicates(store, batch, judgements, name_index)
-    problems += name_collisions(store, batch, judgements, name_index)
+    absent = union.absent()
+    problems += duplicates(store, batch, judgements, name_index, absent)
+    problems += name_collisions(store, batch, judgements, name_index, absent)
     report_graph = pyshacl_rest(shapes, lambda: ontology + triples, keep)
     run_core(shapes, select, keep, report_graph, batch.triples)
     run_sparql(shapes, select, keep, report_graph)

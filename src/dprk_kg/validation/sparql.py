@@ -19,6 +19,7 @@ that does not return ``$this``) and what this engine does not give (``$shapesGra
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -217,40 +218,48 @@ def prebind(query: str, values: dict[str, ox.NamedNode | ox.Literal]) -> str:
 
 
 def run_sparql(checks: list[SparqlCheck], graph: Any, select: Callable, keep: set | None,
-               write: Callable[..., None]) -> None:
+               write: Callable[..., None], threads: int = 1) -> None:
     """Run each check for its focus nodes in ``keep`` (all when None), calling
     ``write(focus, check, path, value, messages)`` for each result.
 
     ``select(query, this)`` answers a SELECT as rows of {variable: term}. On a batch's
     neighbourhood the rows of nodes outside ``keep`` are dropped: their neighbourhood is
-    not all there.
+    not all there. ``threads``: how many checks are evaluated at once.
     """
     import rdflib
 
     sh = rdflib.Namespace(SH)
-    for check in checks:
+
+    def found(check: SparqlCheck) -> list[dict]:
+        """The rows of ``check`` for its focus nodes in ``keep``, each with its ``this``."""
         targets = {r["this"] for r in select(
             f"SELECT DISTINCT ?this WHERE {{ {check.targets} }}", None)}
         if keep is not None:
             targets &= keep
         if not targets:
-            continue
-        path = graph.value(check.shape, sh.path)
-        messages = list(graph.objects(check.constraint, sh.message)) or \
-            list(graph.objects(check.shape, sh.message))
+            return []
         shape = {"currentShape": ox.NamedNode(str(check.shape))} \
             if isinstance(check.shape, rdflib.URIRef) else {}
         if check.unbound:
-            rows = [dict(r) for r in select(prebind(check.query, shape), None)
+            return [dict(r) for r in select(prebind(check.query, shape), None)
                     if r.get("this") in targets]
-        else:
-            rows = []
-            for this in sorted(targets, key=str):
-                if isinstance(this, ox.BlankNode):  # a store's blank node cannot be written
-                    found = select(prebind(check.query, shape), this)
-                else:
-                    found = select(prebind(check.query, {"this": this, **shape}), None)
-                rows += [{**r, "this": this} for r in found]
+        rows = []
+        for this in sorted(targets, key=str):
+            if isinstance(this, ox.BlankNode):  # a store's blank node cannot be written
+                answer = select(prebind(check.query, shape), this)
+            else:
+                answer = select(prebind(check.query, {"this": this, **shape}), None)
+            rows += [{**r, "this": this} for r in answer]
+        return rows
+
+    # The checks' queries run in threads (pyoxigraph evaluates without the GIL); their
+    # results are written in the checks' order, as one check after another would.
+    with ThreadPoolExecutor(threads) as pool:
+        answers = list(pool.map(found, checks))
+    for check, rows in zip(checks, answers):
+        path = graph.value(check.shape, sh.path)
+        messages = list(graph.objects(check.constraint, sh.message)) or \
+            list(graph.objects(check.shape, sh.message))
         seen = set()
         for bound in rows:
             if "failure" in bound and bound["failure"] == ox.Literal(True):
