@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pyoxigraph as ox
+import rdflib
 
 from dprk_kg import namespaces, resources
 from dprk_kg.store import Store
@@ -51,3 +52,12 @@ def benchmark_script(name: str) -> ModuleType:
 
 #: The synthetic graph generator (benchmarks/generate.py).
 generate = benchmark_script("generate")
+
+
+def turtle_graph(paths: Iterable[Path]) -> rdflib.Graph:
+    """The Turtle files ``paths`` read into one rdflib graph (the base graph's tests read it
+    as rdflib does, a second reader beside the store)."""
+    graph = rdflib.Graph()
+    for path in paths:
+        graph.parse(path, format="turtle")
+    return graph

@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, RDF
 
 from dprk_kg import resources
 from dprk_kg.namespaces import DPRK, KG
+from support import turtle_graph
 
 D = rdflib.Namespace(DPRK)
 GRAPH_FILES = resources.graph_files()
@@ -29,10 +30,7 @@ FACT_CLASSES = [D.Tenure, D.PostHolding, D.Membership, D.Mandate, D.Claim, D.Rep
 
 @pytest.fixture(scope="module")
 def graph() -> rdflib.Graph:
-    g = rdflib.Graph()
-    for path in GRAPH_FILES:
-        g.parse(path, format="turtle")
-    return g
+    return turtle_graph(GRAPH_FILES)
 
 
 @pytest.fixture(scope="module")

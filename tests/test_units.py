@@ -28,6 +28,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 import dprk_kg
 from dprk_kg import resources
 from dprk_kg.namespaces import DPRK, KG
+from support import turtle_graph
 
 D = rdflib.Namespace(DPRK)
 ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
@@ -54,22 +55,15 @@ def unit(slug: str) -> rdflib.URIRef:
     return rdflib.URIRef(f"{KG}unit/{slug}")
 
 
-def parsed(paths) -> rdflib.Graph:
-    g = rdflib.Graph()
-    for path in paths:
-        g.parse(path, format="turtle")
-    return g
-
-
 @pytest.fixture(scope="module")
 def graph() -> rdflib.Graph:
-    return parsed(resources.graph_files())
+    return turtle_graph(resources.graph_files())
 
 
 @pytest.fixture(scope="module")
 def unit_files_graph() -> rdflib.Graph:
     """Only what the converter wrote."""
-    return parsed(convert.outputs().values())
+    return turtle_graph(convert.outputs().values())
 
 
 # --- the table and its converter -----------------------------------------------------------
@@ -207,7 +201,7 @@ def test_units_described_elsewhere_are_not_described_again(graph, unit_files_gra
     """A row marked defined_elsewhere points at a unit another file types and labels; the
     files written here add its organs only. Every other unit is described here and nowhere else."""
     mine = {p.resolve() for p in convert.outputs().values()}
-    others = parsed(p for p in resources.graph_files() if p.resolve() not in mine)
+    others = turtle_graph(p for p in resources.graph_files() if p.resolve() not in mine)
     for row in table():
         u = unit(row["slug"])
         if row["defined_elsewhere"]:
