@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -20,6 +20,9 @@ from dprk_kg.validation.neighbourhood import Overlay, ontology_triples, walk
 from dprk_kg.validation.report import Report, label_graph, shacl_problems
 from dprk_kg.validation.shapes import Shapes, load_shapes
 from dprk_kg.validation.terms import canonical, skolem, to_rdflib
+
+if TYPE_CHECKING:  # for the annotation only: the API imports this package
+    from dprk_kg.api import KnowledgeGraph
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -89,7 +92,7 @@ def focus_nodes(shapes: Shapes, select: Any) -> set:
     return {r["this"] for r in select(f"SELECT DISTINCT ?this WHERE {{ {union} }}", None)}
 
 
-def validate(kg: Any, paths: Iterable[Path], *, fmt: str | None = None,
+def validate(kg: KnowledgeGraph, paths: Iterable[Path], *, fmt: str | None = None,
              shapes: Path | None = None, progress: bool = True) -> Report:
     """Validate files against the graph ``kg`` opens (the API's and CLI's ``validate``)."""
     from dprk_kg.parse import read_files
