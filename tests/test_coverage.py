@@ -10,9 +10,9 @@ import pyoxigraph as ox
 import pytest
 
 import dprk_kg
-from dprk_kg import coverage, resources
-from dprk_kg.namespaces import BASE_GRAPH, ONTOLOGY_GRAPH
+from dprk_kg import coverage
 from dprk_kg.store import Store
+from support import memory_store
 from test_queries_content import COUNTY, DUAL, PREFIXES
 
 WIKI = PREFIXES + """
@@ -29,13 +29,8 @@ WIKI = PREFIXES + """
 
 
 def store_of(*texts: str) -> Store:
-    store = Store.memory()
-    graphs = {ONTOLOGY_GRAPH + p.stem: list(ox.parse(path=str(p), format=ox.RdfFormat.TURTLE))
-              for p in resources.ontology_files()}
-    for i, text in enumerate(texts):
-        graphs[BASE_GRAPH + f"test{i}"] = list(ox.parse(text, format=ox.RdfFormat.TURTLE))
-    store.replace_graphs(graphs)
-    return store
+    return memory_store({f"test{i}": [q.triple for q in ox.parse(text, format=ox.RdfFormat.TURTLE)]
+                         for i, text in enumerate(texts)})
 
 
 def by_level(lines: list[coverage.LevelCoverage]) -> dict[str, coverage.LevelCoverage]:

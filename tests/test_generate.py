@@ -14,9 +14,9 @@ import pyoxigraph as ox
 import pytest
 
 from dprk_kg import catalog, namespaces, query, resources
-from dprk_kg.store import EmbeddedStore, Store
+from dprk_kg.store import EmbeddedStore
 
-from support import generate
+from support import generate, memory_store
 
 SIZE = 10_000
 TINY = 1_000  # one unit of each kind: pyshacl takes long even on this
@@ -41,10 +41,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def store(generated: dict[str, Path]) -> EmbeddedStore:
     """The ontology and the synthetic graph only (no base graph: every answer is synthetic)."""
-    s = Store.memory()
-    for f in resources.ontology_files():
-        s.native.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE,
-                           to_graph=ox.NamedNode(namespaces.ONTOLOGY_GRAPH + f.stem))
+    s = memory_store()
     s.native.bulk_load(path=str(generated["nq"]), format=ox.RdfFormat.N_QUADS)
     s.timeout = 60  # a plan that explodes fails the test instead of hanging it
     return s

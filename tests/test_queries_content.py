@@ -16,12 +16,14 @@ import pyoxigraph as ox
 import pytest
 
 import dprk_kg
-from dprk_kg import catalog, query, resources
+from dprk_kg import catalog, query
 from dprk_kg.api import Rows
-from dprk_kg.namespaces import BASE_GRAPH, DPRK, KG, ONTOLOGY_GRAPH
+from dprk_kg.namespaces import BASE_GRAPH, DPRK, KG
 from dprk_kg.store import Store
 
 from conftest import SOURCES_DIR
+from support import memory_store
+
 JAPAN_TIMES = KG + "source/japantimes-2019-07-22-kim-votes"
 NK_NEWS = KG + "source/nknews-2019-06-10-local-elections"
 ELECTION_2015 = KG + "election/2015-07-19-local"
@@ -270,12 +272,9 @@ DUAL = PREFIXES + """
 
 def run_on(turtle: str | list[str], name: str, **params: str) -> Rows:
     """Run a named query on the ontology plus ``turtle`` only (each text its own named graph)."""
-    store = Store.memory()
-    graphs = {ONTOLOGY_GRAPH + p.stem: list(ox.parse(path=str(p), format=ox.RdfFormat.TURTLE))
-              for p in resources.ontology_files()}
-    for i, text in enumerate([turtle] if isinstance(turtle, str) else turtle):
-        graphs[BASE_GRAPH + f"test{i}"] = list(ox.parse(text, format=ox.RdfFormat.TURTLE))
-    store.replace_graphs(graphs)
+    texts = [turtle] if isinstance(turtle, str) else turtle
+    store = memory_store({f"test{i}": [q.triple for q in ox.parse(text, format=ox.RdfFormat.TURTLE)]
+                          for i, text in enumerate(texts)})
     return Rows(query.run_named(store, catalog.get(name), params))
 
 

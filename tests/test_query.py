@@ -11,7 +11,6 @@ import pytest
 from dprk_kg import build, catalog, namespaces, query, resources
 from dprk_kg.catalog import Param
 from dprk_kg.errors import UserError
-from dprk_kg.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -173,14 +172,11 @@ BIG = 300_000  # triples: enough for a plan that reads a whole class or explodes
 @pytest.fixture(scope="module")
 def big_store(tmp_path_factory: pytest.TempPathFactory):
     """The ontology and a generated graph of a few 100k triples, in memory (loads in seconds)."""
-    from support import generate
+    from support import generate, memory_store
 
     data = tmp_path_factory.mktemp("big") / "g.nq"
     generate.generate(BIG, [data], seed=3)
-    s = Store.memory()
-    for f in resources.ontology_files():
-        s.native.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE,
-                           to_graph=ox.NamedNode(namespaces.ONTOLOGY_GRAPH + f.stem))
+    s = memory_store()
     s.native.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
     s.timeout = 20  # seconds; each query takes well under one: a plan that explodes fails here
     return s, generate.query_params
