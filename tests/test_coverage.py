@@ -87,3 +87,4 @@ def test_stats_prints_the_coverage_table(built_store: Path, monkeypatch, capsys)
     assert cli.run(["stats"]) == 0
     out = capsys.readouterr().out
     assert "coverage as of today" in out and "first level" in out and "second level" in out
+    assert max(len(line) for line in out.splitlines()) <= 80, "stats reads at 80 columns"

@@ -303,7 +303,8 @@ def stats(fmt: Annotated[ListFormat, typer.Option("--format", help="Output forma
     lines += [f"  {n:>8}  {g.removeprefix(namespaces.GRAPH)}" for g, n in numbers["graphs"].items()]
     lines.append("entities per class:")
     lines += [f"  {n:>8}  {curie(c)}" for c, n in numbers["classes"].items()]
-    lines.append("coverage as of today (held: a holder confirmed, not stale; median age of the last attestation):")
+    lines += ["coverage as of today",
+              "(held: a holder confirmed, not stale; median age: of the last attestation)"]
     lines += coverage.table([coverage.LevelCoverage(**c) for c in numbers["coverage"]])
     emit("\n".join(lines))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+import textwrap
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -108,13 +109,19 @@ def _tenures(store: Store, lines: dict[str, LevelCoverage]) -> None:
         line.sources_by_kind = dict(sorted(Counter(sources[level].values()).items()))
 
 
-def table(lines: list[LevelCoverage]) -> list[str]:
-    """The coverage as lines of text, one row per level (the median age in days)."""
-    header = f"  {'level':<13}{'units':>6}{'organs':>7}{'posts':>6}{'held':>6}{'median age':>11}{'tenures':>8}{'wiki only':>10}  sources by kind"
-    out = [header]
+def table(lines: list[LevelCoverage], width: int = 80) -> list[str]:
+    """The coverage as lines of text at most ``width`` wide: one row of counts per level (the
+    median age in days), then the sources by kind of publisher per level, wrapped, since a
+    list of kinds does not fit beside the counts."""
+    out = [f"  {'level':<13}{'units':>6}{'organs':>7}{'posts':>6}{'held':>6}{'median age':>11}"
+           f"{'tenures':>8}{'wiki only':>10}"]
     for c in lines:
         age = "-" if c.median_attestation_age_days is None else f"{c.median_attestation_age_days:g} d"
-        kinds = ", ".join(f"{k} {n}" for k, n in c.sources_by_kind.items()) or "-"
         out.append(f"  {c.level:<13}{c.units:>6}{c.organs:>7}{c.posts:>6}{c.posts_held:>6}{age:>11}"
-                   f"{c.tenures:>8}{c.tenures_wiki_only:>10}  {kinds}")
+                   f"{c.tenures:>8}{c.tenures_wiki_only:>10}")
+    out.append("  sources of the tenures, by kind of publisher:")
+    for c in lines:
+        kinds = ", ".join(f"{k} {n}" for k, n in c.sources_by_kind.items()) or "-"
+        out += textwrap.wrap(kinds, width, initial_indent=f"  {c.level:<13}", subsequent_indent=" " * 15,
+                             break_on_hyphens=False)
     return out
