@@ -92,7 +92,6 @@ UNSOURCED = {
     ("pyongyang", "state"): "no dated source read names a chairman of the Pyongyang People's Committee "
                             "(a Namuwiki copy names Choe Hui Thae from 2020, undated)",
     ("north-hwanghae", "state"): "no source read names a chairman of the North Hwanghae Provincial People's Committee",
-    ("ryanggang", "state"): "the only chairman read (Kim Chol, Daily NK) is undated",
     ("nampo", "state"): "no source read names a chairman of the Nampo People's Committee",
 }
 
@@ -128,10 +127,10 @@ def test_each_first_level_post_has_a_holder_in_post_or_is_listed_with_the_reason
 
 
 def test_every_party_chief_secretary_in_post_was_named_in_2024_or_later(graph):
-    """"Current" needs a recent attestation: the party side of every unit but Rason (whose
-    last report read is of 2018) is attested by a source of 2024 or later."""
+    """"Current" needs a recent attestation: the party side of every unit is attested by a
+    source of 2024 or later."""
     for unit, side, post in first_level_posts(graph):
-        if side != "party" or unit == "rason":
+        if side != "party":
             continue
         (holding,) = [h for h in holdings(graph, post) if is_open(graph, h)]
         assert date_of(graph, holding, D.lastAttested) >= dt.date(2024, 1, 1), (unit, holding)

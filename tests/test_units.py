@@ -6,8 +6,9 @@ county, a city or a ward.
   written files pass the checks a user's batch passes (dprk-kg validate).
 - Every city and county of the table has both chains (assembly -> committee it elects ->
   chairman's post; party committee -> chief secretary's post), hung under its first-level
-  unit's organs; a ward has the state chain only and a district (ku, chigu) none, as the
-  sources on local organs say (graph/units/convert.py explains why).
+  unit's organs; a ward has both, typed as a city's, and a district (ku, chigu) none, as the
+  sources on local organs and the reports naming ward party committees say
+  (graph/units/convert.py explains why).
 - Every unit lies within a first-level unit, every row cites a source, and a unit described
   in another file (the cities of graph/provinces or divisions.ttl) is not described again.
 - A unit that moved answers "within which first-level unit, on date D" from its status periods.
@@ -176,7 +177,7 @@ def test_each_unit_has_the_chains_its_kind_has_under_its_first_level_unit(graph,
         assert (above, D.jurisdiction, parent) in graph, f"{row['slug']}'s committee hangs wrong"
     else:
         assert state is None
-    if row["kind"] in ("si", "kun"):
+    if row["kind"] in ("si", "kun", "guyok"):
         assert party, f"{row['slug']} has no party committee -> chief secretary chain"
         above = graph.value(party[0], ORG.subOrganizationOf)
         assert (above, D.jurisdiction, parent) in graph, f"{row['slug']}'s party committee hangs wrong"

@@ -14,8 +14,12 @@ Why organs depend on the kind: the DPRK's local power organs (people's assembly,
 committee) are organized by province (directly governed city), city (ward) and county
 (source:kass-local-power-organs-ja), and the party rules give party committees to provinces,
 cities and counties (source:koreaworldtimes-wpk-rules-2021-chapter-4). So a city and a county
-get both chains; a ward (guyok) gets the state chain, typed as a city's, and no party
-committee, since no source read names one; a district (ku) or area (chigu) gets none.
+get both chains. A ward (guyok) gets both too, typed as a city's: local power organs are
+organized by "city (ward)", and party committees of wards are named in the press (the
+Tongdaewon ward's of Pyongyang, source:rodong-2021-07-22-tongdaewon-party-committee; the
+Kaephung ward's of Kaesong with its chief secretary, source:kcna-2025-12-27-kaephung-ko), so
+the rules' "city" committee is read as covering the ward, the same reading the state side has.
+A district (ku) or area (chigu) gets none.
 
 A row marked ``defined_elsewhere`` names a unit another file of graph/ describes: only its
 organs are written here, and those listed in ``organs_elsewhere`` ("state", "party") not even
@@ -76,11 +80,19 @@ class Kind:
     committee: str | None = None   # the class of its people's committee
     party: str | None = None       # the class of its party committee, if it has one
     note: str = ""      # why its organs are what they are (a comment on the unit or assembly)
+    party_note: str = ""    # why it has a party committee, where the party rules do not say
+    party_sources: tuple[str, ...] = ()   # the sources of that reading, cited on the committee
 
 
 WARD_NOTE = ("A ward's organs are typed as a city's: local power organs are organized on the "
-             "unit of the city (ward) (source:kass-local-power-organs-ja). No source read names a "
-             "ward's party committee, so none is recorded.")
+             "unit of the city (ward) (source:kass-local-power-organs-ja).")
+WARD_PARTY_NOTE = ("The party rules name province, city and county committees; a ward's party "
+                   "committee is named in the press (the Tongdaewon District Party Committee of "
+                   "Pyongyang, Rodong Sinmun, 22 July 2021; the Kaephung District Party Committee "
+                   "of Kaesong and its chief secretary, KCNA, 27 December 2025), so a ward is "
+                   "given one, typed as a city's, as its state organs are.")
+WARD_PARTY_SOURCES = ("rodong-2021-07-22-tongdaewon-party-committee", "kcna-2025-12-27-kaephung-ko",
+                      "vok-2025-12-26-kaephung")
 DISTRICT_NOTE = ("No source read gives a district (ku) or area (chigu) a people's assembly or a "
                  "party committee of its own (local power organs are organized by province, city "
                  "(ward) and county), so no organ is recorded.")
@@ -91,7 +103,8 @@ KINDS = {
     "kun": Kind("County", "County", "county", "counties", "CountyPeoplesAssembly",
                 "CountyPeoplesCommittee", "CountyPartyCommittee"),
     "guyok": Kind("District", "District", "ward (guyok)", "wards (guyok)", "CityPeoplesAssembly",
-                  "CityPeoplesCommittee", None, WARD_NOTE),
+                  "CityPeoplesCommittee", "CityPartyCommittee", WARD_NOTE, WARD_PARTY_NOTE,
+                  WARD_PARTY_SOURCES),
     "ku": Kind("District", "District", "district (ku)", "districts (ku)", note=DISTRICT_NOTE),
     "chigu": Kind("District", "District", "area (chigu)", "areas (chigu)", note=DISTRICT_NOTE),
 }
@@ -358,10 +371,11 @@ def party_blocks(u: Unit) -> list[str]:
         block(committee, [
             ("a", [f"dprk:{kind.party}"]),
             ("rdfs:label", labels(name, ko and f"조선로동당 {ko}위원회")),
+            ("rdfs:comment", [lit(kind.party_note, "en")] if kind.party_note else []),
             ("dprk:jurisdiction", [f"unit:{u.slug}"]),
             ("org:subOrganizationOf", [f"organization:{u.parent}-party-committee"]),
             ("dprk:guides", [f"organization:{u.slug}-peoples-committee"]),
-            ("dcterms:source", sources(PARTY_SOURCES)),
+            ("dcterms:source", sources(PARTY_SOURCES + kind.party_sources)),
         ]),
         block(f"post:{u.slug}-chief-secretary", [
             ("a", ["dprk:ChiefSecretary"]),
@@ -419,15 +433,16 @@ def header(first: str, units: list[Unit], periods: list[Period]) -> str:
     cited = sorted({s for u in units for s in u.sources} | {s for p in periods for s in p.sources}
                    | ({*STATE_SOURCES} if any(KINDS[u.kind].assembly for u in units) else set())
                    | ({*PARTY_SOURCES, *SECRETARY_SOURCES}
-                      if any(KINDS[u.kind].party for u in units) else set()))
+                      if any(KINDS[u.kind].party for u in units) else set())
+                   | {s for u in units for s in KINDS[u.kind].party_sources})
     elsewhere = [u.slug for u in units if u.defined_elsewhere]
     lines = [
         f"The second-level units of {FIRST_LEVEL[first]}: {counts}.",
         "Each has the organs the sources give its kind: a city or county has a people's assembly,",
         "the people's committee it elects (under the first-level people's committee) with its",
         "chairman's post, and a party committee (under the first-level party committee) with its",
-        "chief secretary's post; a ward has the state side only; a district (ku) or area (chigu)",
-        "has none.",
+        "chief secretary's post; a ward has both, typed as a city's; a district (ku) or area",
+        "(chigu) has none.",
     ]
     if elsewhere:
         lines.append("Described in another file, only their organs here: "
