@@ -118,7 +118,7 @@ BODIES = [
     ("wpk-politburo", date(2021, 1, 10), 29),
     ("wpk-secretariat", date(2021, 1, 10), 8),
     ("wpk-central-military-commission", date(2021, 1, 10), 1),
-    ("wpk-central-committee", date(2016, 5, 9), 99),
+    ("wpk-central-committee", date(2016, 5, 9), 113),
     ("wpk-central-committee", date(2026, 2, 22), 11),
     ("state-affairs-commission", date(2019, 4, 11), 14),
     ("spa-standing-committee", date(2019, 4, 11), 13),
