@@ -34,6 +34,7 @@ ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
 SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
 CENTRAL = resources.graph_dir() / "central"
 BODY = rdflib.Namespace(KG + "organization/")
+POST = rdflib.Namespace(KG + "post/")
 MEETING = rdflib.Namespace(KG + "meeting/")
 
 
@@ -117,7 +118,9 @@ BODIES = [
     ("wpk-politburo", date(2016, 5, 9), 28),
     ("wpk-politburo", date(2021, 1, 10), 29),
     ("wpk-secretariat", date(2021, 1, 10), 8),
-    ("wpk-central-military-commission", date(2021, 1, 10), 1),
+    ("wpk-central-military-commission", date(2016, 5, 9), 10),
+    ("wpk-central-military-commission", date(2021, 1, 10), 3),
+    ("wpk-central-auditing-commission", date(2021, 1, 10), 1),
     ("wpk-central-committee", date(2016, 5, 9), 113),
     ("wpk-central-committee", date(2026, 2, 22), 11),
     ("state-affairs-commission", date(2019, 4, 11), 14),
@@ -187,6 +190,33 @@ def test_state_affairs_commission_after_september_2021_is_the_ten_shinailbo_list
     ten = members(graph, BODY["state-affairs-commission"], date(2021, 10, 1), since=date(2021, 9, 29))
     assert hangul(graph, ten) == {"김정은", "최룡해", "김덕훈", "조용원", "박정천", "오수용",
                                   "리영길", "장정남", "김성남", "김여정"}
+
+
+def holders(graph: rdflib.Graph, post: str, on: date) -> set[str]:
+    """The Hangul names of the holders of a post in graph/central/ on a date."""
+    return hangul(graph, {graph.value(t, ORG.member) for t in graph.subjects(D.post, POST[post])
+                          if running(graph, t, on)})
+
+
+@pytest.mark.parametrize(("post", "on", "names"), [
+    # Hankyung (Yonhap) and NTD, 2021-01-11: 오일정 to the Military Policy Guidance Department,
+    # 김성남 promoted director of the International Department.
+    ("wpk-military-policy-guidance-department-director", date(2021, 1, 10), {"오일정"}),
+    ("wpk-international-department-director", date(2026, 2, 20), {"김성남"}),
+    # KCNA, 2022-06-24: Ri Pyong Chol elected vice-chairman again (his 2021 tenure's end is unknown).
+    ("wpk-cmc-vice-chairman", date(2022, 7, 1), {"리병철"}),
+    # A Wikipedia mirror: 정상학 chairman of the Central Auditing Commission until June 2022.
+    ("wpk-cac-chairman", date(2021, 6, 1), {"정상학"}),
+    ("wpk-cac-chairman", date(2022, 7, 1), set()),
+])
+def test_party_post_holders_as_of_a_sourced_date(graph, post, on, names):
+    assert holders(graph, post, on) == names
+
+
+def test_department_directors_named_in_february_2026_hold_the_post(graph):
+    # SBS, 2026-02-24: 김여정, 김재룡 and 리일환 among the department directors named on 23 February
+    # (departments not given); earlier directors whose end no source gives are still placed.
+    assert {"김여정", "김재룡", "리일환"} <= holders(graph, "wpk-cc-department-director", date(2026, 3, 1))
 
 
 def test_a_promotion_is_two_tenures_in_order(graph):
