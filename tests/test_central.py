@@ -205,6 +205,12 @@ def holders(graph: rdflib.Graph, post: str, on: date) -> set[str]:
     ("wpk-international-department-director", date(2026, 2, 20), {"김성남"}),
     # KCNA, 2022-06-24: Ri Pyong Chol elected vice-chairman again (his 2021 tenure's end is unknown).
     ("wpk-cmc-vice-chairman", date(2022, 7, 1), {"리병철"}),
+    # Ilyo Seoul 2017 and a Wikipedia mirror: 최룡해 director of the Organization and Guidance
+    # Department from October 2017 to 10 April 2019; KBS World 2020-02-14: 최부일 to the Military
+    # Department at the plenary meeting of December 2019.
+    ("wpk-organization-and-guidance-department-director", date(2018, 6, 1), {"최룡해"}),
+    ("wpk-organization-and-guidance-department-director", date(2019, 6, 1), set()),
+    ("wpk-military-department-director", date(2020, 1, 15), {"최부일"}),
     # A Wikipedia mirror: 정상학 chairman of the Central Auditing Commission until June 2022.
     ("wpk-cac-chairman", date(2021, 6, 1), {"정상학"}),
     ("wpk-cac-chairman", date(2022, 7, 1), set()),
