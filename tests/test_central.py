@@ -115,7 +115,9 @@ def hangul(graph: rdflib.Graph, persons: set) -> set[str]:
 # then find (the sizes the sources give, or what the sources read name).
 BODIES = [
     ("wpk-politburo-presidium", date(2021, 1, 10), 5),
-    ("wpk-politburo", date(2016, 5, 9), 28),
+    # 28 elected (Aju); Ri Man Gon's first membership ended on a day no source gives (Chosun Ilbo,
+    # 2019), so the as-of rule does not place it.
+    ("wpk-politburo", date(2016, 5, 9), 27),
     ("wpk-politburo", date(2021, 1, 10), 29),
     ("wpk-secretariat", date(2021, 1, 10), 8),
     ("wpk-central-military-commission", date(2016, 5, 9), 10),
@@ -173,11 +175,16 @@ def test_presidium_as_of_march_2026_is_the_five_of_the_9th_central_committee(gra
     assert hangul(graph, now) == {"김정은", "박태성", "조용원", "김재룡", "리일환"}
 
 
+def elected(graph: rdflib.Graph, body: str, meeting: str, role) -> set:
+    """Persons a meeting elected to a body in a role, whatever became of them later."""
+    return {graph.value(t, ORG.member) for t in graph.subjects(D.electedAt, MEETING[meeting])
+            if graph.value(t, ORG.organization) == BODY[body] and (t, ORG.role, role) in graph}
+
+
 def test_politburo_of_may_2016_has_19_members_and_9_alternates(graph):
     # Aju Business Daily, 2016-05-10.
-    on = date(2016, 5, 9)
-    full = members(graph, BODY["wpk-politburo"], on, D.FullMember)
-    alternates = members(graph, BODY["wpk-politburo"], on, D.AlternateMember)
+    full = elected(graph, "wpk-politburo", "wpk-cc-7-1", D.FullMember)
+    alternates = elected(graph, "wpk-politburo", "wpk-cc-7-1", D.AlternateMember)
     assert (len(full), len(alternates)) == (19, 9)
     assert {"황병서", "김기남", "최부일"} <= hangul(graph, full)
     assert {"리병철", "노광철", "리영길"} <= hangul(graph, alternates)
@@ -211,6 +218,9 @@ def holders(graph: rdflib.Graph, post: str, on: date) -> set[str]:
     ("wpk-organization-and-guidance-department-director", date(2018, 6, 1), {"최룡해"}),
     ("wpk-organization-and-guidance-department-director", date(2019, 6, 1), set()),
     ("wpk-military-department-director", date(2020, 1, 15), {"최부일"}),
+    # Hankyoreh, 2021-02-12: 오수용 replaced 김두일 at the Economic Department in February 2021.
+    ("wpk-economic-department-director", date(2021, 1, 20), {"김두일"}),
+    ("wpk-economic-department-director", date(2021, 3, 1), {"오수용"}),
     # A Wikipedia mirror: 정상학 chairman of the Central Auditing Commission until June 2022.
     ("wpk-cac-chairman", date(2021, 6, 1), {"정상학"}),
     ("wpk-cac-chairman", date(2022, 7, 1), set()),
@@ -223,6 +233,26 @@ def test_department_directors_named_in_february_2026_hold_the_post(graph):
     # SBS, 2026-02-24: 김여정, 김재룡 and 리일환 among the department directors named on 23 February
     # (departments not given); earlier directors whose end no source gives are still placed.
     assert {"김여정", "김재룡", "리일환"} <= holders(graph, "wpk-cc-department-director", date(2026, 3, 1))
+
+
+def test_politburo_by_elections_of_april_2019_promote_the_alternates_the_source_names(graph):
+    # Chosun Ilbo (KCNA), April 2019: 최휘, 박태덕, 김수길 and 정경택 went from alternate to member.
+    promoted = elected(graph, "wpk-politburo", "wpk-cc-7-4", D.FullMember)
+    assert hangul(graph, promoted) == {"김재룡", "리만건", "최휘", "박태덕", "김수길", "태형철", "정경택"}
+    on = date(2019, 6, 1)
+    assert {"최휘", "박태덕", "김수길", "정경택"} <= hangul(graph, members(graph, BODY["wpk-politburo"], on, D.FullMember))
+    assert not {"최휘", "박태덕", "김수길", "정경택"} & hangul(
+        graph, members(graph, BODY["wpk-politburo"], on, D.AlternateMember))
+
+
+def test_politburo_by_elections_of_december_2019_as_hankyoreh_lists_them(graph):
+    # Hankyoreh (KCNA), 2020-01-01: members 리일환, 리병철, 김덕훈; alternates 김정관, 박정천, 김형준,
+    # 허철만, 리호림 (and 김일철, not yet recorded here).
+    assert hangul(graph, elected(graph, "wpk-politburo", "wpk-cc-7-5", D.FullMember)) == {"리일환", "리병철", "김덕훈"}
+    assert {"김정관", "박정천", "김형준", "허철만", "리호림"} <= hangul(
+        graph, elected(graph, "wpk-politburo", "wpk-cc-7-5", D.AlternateMember))
+    alternates = hangul(graph, members(graph, BODY["wpk-politburo"], date(2020, 2, 1), D.AlternateMember))
+    assert not {"리병철", "김덕훈"} & alternates
 
 
 def test_a_promotion_is_two_tenures_in_order(graph):
