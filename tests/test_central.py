@@ -34,6 +34,7 @@ ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
 SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
 CENTRAL = resources.graph_dir() / "central"
 BODY = rdflib.Namespace(KG + "organization/")
+POST = rdflib.Namespace(KG + "post/")
 MEETING = rdflib.Namespace(KG + "meeting/")
 
 
@@ -114,11 +115,15 @@ def hangul(graph: rdflib.Graph, persons: set) -> set[str]:
 # then find (the sizes the sources give, or what the sources read name).
 BODIES = [
     ("wpk-politburo-presidium", date(2021, 1, 10), 5),
-    ("wpk-politburo", date(2016, 5, 9), 28),
+    # 28 elected (Aju); Ri Man Gon's first membership ended on a day no source gives (Chosun Ilbo,
+    # 2019), so the as-of rule does not place it.
+    ("wpk-politburo", date(2016, 5, 9), 27),
     ("wpk-politburo", date(2021, 1, 10), 29),
     ("wpk-secretariat", date(2021, 1, 10), 8),
-    ("wpk-central-military-commission", date(2021, 1, 10), 1),
-    ("wpk-central-committee", date(2016, 5, 9), 99),
+    ("wpk-central-military-commission", date(2016, 5, 9), 10),
+    ("wpk-central-military-commission", date(2021, 1, 10), 3),
+    ("wpk-central-auditing-commission", date(2021, 1, 10), 1),
+    ("wpk-central-committee", date(2016, 5, 9), 113),
     ("wpk-central-committee", date(2026, 2, 22), 11),
     ("state-affairs-commission", date(2019, 4, 11), 14),
     ("spa-standing-committee", date(2019, 4, 11), 13),
@@ -170,11 +175,16 @@ def test_presidium_as_of_march_2026_is_the_five_of_the_9th_central_committee(gra
     assert hangul(graph, now) == {"김정은", "박태성", "조용원", "김재룡", "리일환"}
 
 
+def elected(graph: rdflib.Graph, body: str, meeting: str, role) -> set:
+    """Persons a meeting elected to a body in a role, whatever became of them later."""
+    return {graph.value(t, ORG.member) for t in graph.subjects(D.electedAt, MEETING[meeting])
+            if graph.value(t, ORG.organization) == BODY[body] and (t, ORG.role, role) in graph}
+
+
 def test_politburo_of_may_2016_has_19_members_and_9_alternates(graph):
     # Aju Business Daily, 2016-05-10.
-    on = date(2016, 5, 9)
-    full = members(graph, BODY["wpk-politburo"], on, D.FullMember)
-    alternates = members(graph, BODY["wpk-politburo"], on, D.AlternateMember)
+    full = elected(graph, "wpk-politburo", "wpk-cc-7-1", D.FullMember)
+    alternates = elected(graph, "wpk-politburo", "wpk-cc-7-1", D.AlternateMember)
     assert (len(full), len(alternates)) == (19, 9)
     assert {"황병서", "김기남", "최부일"} <= hangul(graph, full)
     assert {"리병철", "노광철", "리영길"} <= hangul(graph, alternates)
@@ -187,6 +197,62 @@ def test_state_affairs_commission_after_september_2021_is_the_ten_shinailbo_list
     ten = members(graph, BODY["state-affairs-commission"], date(2021, 10, 1), since=date(2021, 9, 29))
     assert hangul(graph, ten) == {"김정은", "최룡해", "김덕훈", "조용원", "박정천", "오수용",
                                   "리영길", "장정남", "김성남", "김여정"}
+
+
+def holders(graph: rdflib.Graph, post: str, on: date) -> set[str]:
+    """The Hangul names of the holders of a post in graph/central/ on a date."""
+    return hangul(graph, {graph.value(t, ORG.member) for t in graph.subjects(D.post, POST[post])
+                          if running(graph, t, on)})
+
+
+@pytest.mark.parametrize(("post", "on", "names"), [
+    # Hankyung (Yonhap) and NTD, 2021-01-11: 오일정 to the Military Policy Guidance Department,
+    # 김성남 promoted director of the International Department.
+    ("wpk-military-policy-guidance-department-director", date(2021, 1, 10), {"오일정"}),
+    ("wpk-international-department-director", date(2026, 2, 20), {"김성남"}),
+    # KCNA, 2022-06-24: Ri Pyong Chol elected vice-chairman again (his 2021 tenure's end is unknown).
+    ("wpk-cmc-vice-chairman", date(2022, 7, 1), {"리병철"}),
+    # Ilyo Seoul 2017 and a Wikipedia mirror: 최룡해 director of the Organization and Guidance
+    # Department from October 2017 to 10 April 2019; KBS World 2020-02-14: 최부일 to the Military
+    # Department at the plenary meeting of December 2019.
+    ("wpk-organization-and-guidance-department-director", date(2018, 6, 1), {"최룡해"}),
+    ("wpk-organization-and-guidance-department-director", date(2019, 6, 1), set()),
+    ("wpk-military-department-director", date(2020, 1, 15), {"최부일"}),
+    # Hankyoreh, 2021-02-12: 오수용 replaced 김두일 at the Economic Department in February 2021.
+    ("wpk-economic-department-director", date(2021, 1, 20), {"김두일"}),
+    ("wpk-economic-department-director", date(2021, 3, 1), {"오수용"}),
+    # A Wikipedia mirror: 정상학 chairman of the Central Auditing Commission until June 2022.
+    ("wpk-cac-chairman", date(2021, 6, 1), {"정상학"}),
+    ("wpk-cac-chairman", date(2022, 7, 1), set()),
+])
+def test_party_post_holders_as_of_a_sourced_date(graph, post, on, names):
+    assert holders(graph, post, on) == names
+
+
+def test_department_directors_named_in_february_2026_hold_the_post(graph):
+    # SBS, 2026-02-24: 김여정, 김재룡 and 리일환 among the department directors named on 23 February
+    # (departments not given); earlier directors whose end no source gives are still placed.
+    assert {"김여정", "김재룡", "리일환"} <= holders(graph, "wpk-cc-department-director", date(2026, 3, 1))
+
+
+def test_politburo_by_elections_of_april_2019_promote_the_alternates_the_source_names(graph):
+    # Chosun Ilbo (KCNA), April 2019: 최휘, 박태덕, 김수길 and 정경택 went from alternate to member.
+    promoted = elected(graph, "wpk-politburo", "wpk-cc-7-4", D.FullMember)
+    assert hangul(graph, promoted) == {"김재룡", "리만건", "최휘", "박태덕", "김수길", "태형철", "정경택"}
+    on = date(2019, 6, 1)
+    assert {"최휘", "박태덕", "김수길", "정경택"} <= hangul(graph, members(graph, BODY["wpk-politburo"], on, D.FullMember))
+    assert not {"최휘", "박태덕", "김수길", "정경택"} & hangul(
+        graph, members(graph, BODY["wpk-politburo"], on, D.AlternateMember))
+
+
+def test_politburo_by_elections_of_december_2019_as_hankyoreh_lists_them(graph):
+    # Hankyoreh (KCNA), 2020-01-01: members 리일환, 리병철, 김덕훈; alternates 김정관, 박정천, 김형준,
+    # 허철만, 리호림 (and 김일철, not yet recorded here).
+    assert hangul(graph, elected(graph, "wpk-politburo", "wpk-cc-7-5", D.FullMember)) == {"리일환", "리병철", "김덕훈"}
+    assert {"김정관", "박정천", "김형준", "허철만", "리호림"} <= hangul(
+        graph, elected(graph, "wpk-politburo", "wpk-cc-7-5", D.AlternateMember))
+    alternates = hangul(graph, members(graph, BODY["wpk-politburo"], date(2020, 2, 1), D.AlternateMember))
+    assert not {"리병철", "김덕훈"} & alternates
 
 
 def test_a_promotion_is_two_tenures_in_order(graph):

@@ -304,6 +304,7 @@ BODIES = {
     "wpk-politburo-presidium": "Presidium of the Politburo",
     "wpk-secretariat": "Secretariat (Executive Policy Bureau 2016-2021) of the WPK",
     "wpk-central-military-commission": "Central Military Commission of the WPK",
+    "wpk-central-auditing-commission": "Central Auditing Commission of the WPK",
     "state-affairs-commission": "State Affairs Commission",
     "spa-standing-committee": "Standing Committee of the SPA",
 }
