@@ -312,6 +312,9 @@ BODIES = {
     "wpk-central-military-commission": "Central Military Commission of the WPK",
     "state-affairs-commission": "State Affairs Commission",
     "spa-standing-committee": "Standing Committee of the SPA",
+    "spa-legislation-committee": "Legislation Committee of the SPA",
+    "spa-budget-committee": "Budget Committee of the SPA",
+    "spa-foreign-affairs-committee": "Foreign Affairs Committee of the SPA",
 }
 
 
