@@ -4,7 +4,8 @@
   Committee, State Affairs Commission, SPA Standing Committee, Cabinet) has members as of the
   date its sources report an election.
 - Every tenure in graph/central/ cites a source and names the meeting that began it, dated no
-  later than the tenure; every open one carries lastAttested, and a source of that date.
+  later than the tenure (or, appointed by decree or on a date no meeting explains, says so);
+  every open one carries lastAttested, and a source of that date.
 - The rosters are rows checked against their sources: the Presidium elected in January 2021
   and in February 2026, the Politburo of May 2016, the State Affairs Commission after
   29 September 2021 are as the sources list them.
@@ -141,11 +142,14 @@ def test_every_central_tenure_has_a_source_and_a_start_meeting_no_later_than_it(
     for tenure in central_tenures:
         assert any((s, RDF.type, D.SourceDocument) in graph for s in graph.objects(tenure, DCTERMS.source)), tenure
         meeting = graph.value(tenure, D.electedAt)
-        assert (meeting, RDF.type, D.Meeting) in graph, tenure
-        met, start = as_date(graph.value(meeting, D.startDate)), as_date(graph.value(tenure, D.startDate))
-        if graph.value(tenure, D.startPrecision) == D.MonthPrecision:  # a start known to the month
-            met, start = (met.year, met.month), (start.year, start.month)
-        assert met <= start, tenure
+        if meeting is None:  # appointed by decree, or on a date no reported meeting explains
+            assert graph.value(tenure, RDFS.comment) is not None, f"{tenure}: no meeting and no comment"
+        else:
+            assert (meeting, RDF.type, D.Meeting) in graph, tenure
+            met, start = as_date(graph.value(meeting, D.startDate)), as_date(graph.value(tenure, D.startDate))
+            if graph.value(tenure, D.startPrecision) == D.MonthPrecision:  # a start known to the month
+                met, start = (met.year, met.month), (start.year, start.month)
+            assert met <= start, tenure
         ended_at = graph.value(tenure, D.endedAt)
         if ended_at is not None:
             assert graph.value(tenure, D.endDate) is not None, tenure
@@ -266,7 +270,8 @@ def test_a_promotion_is_two_tenures_in_order(graph):
 
 @pytest.mark.parametrize(("spelling", "slug"), [
     ("Choi Ryong-hae", "choe-ryong-hae"), ("Park Jong-chon", "pak-jong-chon"),
-    ("Lee Il-hwan", "ri-il-hwan"), ("Jeong Kyong-taek", "jong-kyong-thaek"), ("조용원", "jo-yong-won")])
+    ("Lee Il-hwan", "ri-il-hwan"), ("Jeong Kyong-taek", "jong-kyong-thaek"), ("조용원", "jo-yong-won"),
+    ("Choi Son Hui", "choe-son-hui"), ("Ri Seon-gwon", "ri-son-gwon"), ("Ju Seong-ho", "ju-song-ho")])
 def test_a_person_is_found_under_the_south_korean_press_spelling(graph, spelling, slug):
     found = {s for p in (RDFS.label, SKOS.altLabel) for s, label in graph.subject_objects(p)
              if str(s).startswith(KG + "person/") and name_key(str(label)) == name_key(spelling)}
@@ -324,3 +329,34 @@ def test_converter_refuses_a_bad_row_with_its_file_and_line(tmp_path):
     with pytest.raises(converter.RowError, match=rf"sac\.csv:{bad}: start must be a date"):
         converter.tenures(table, converter.english_labels())
     assert not table.with_suffix(".ttl").exists()
+
+
+@pytest.mark.parametrize(("post", "on", "names"), [
+    # The wiki's 14th Cabinet: 리용호 to 18 January 2020, then 리선권; Reuters, 2022-06-11: 최선희
+    # appointed at the plenary meeting of 8-10 June 2022.
+    ("minister-of-foreign-affairs", date(2019, 6, 1), {"리용호"}),
+    ("minister-of-foreign-affairs", date(2021, 6, 1), {"리선권"}),
+    ("minister-of-foreign-affairs", date(2023, 1, 1), {"최선희"}),
+    # The wiki: 로두철 to 11 January 2020, then 김일철; Etoday, 2021-01-18: 박정근 in 김일철's place.
+    ("state-planning-commission-chairman", date(2019, 6, 1), {"로두철"}),
+    ("state-planning-commission-chairman", date(2020, 6, 1), {"김일철"}),
+    ("state-planning-commission-chairman", date(2021, 6, 1), {"박정근"}),
+    # Tongil News (2014): 홍선옥; Channel A (2023-12-22): 고길선 (정영국, elected in 2019, left on a
+    # day no source gives, so his tenure is not placed on any date).
+    ("spa-standing-committee-secretary-general", date(2015, 1, 1), {"홍선옥"}),
+    ("spa-standing-committee-secretary-general", date(2020, 1, 1), set()),
+    ("spa-standing-committee-secretary-general", date(2024, 1, 1), {"고길선"}),
+])
+def test_state_post_holders_as_of_a_sourced_date(graph, post, on, names):
+    tenures = graph.subjects(D.post, rdflib.URIRef(KG + "post/" + post))
+    assert hangul(graph, {graph.value(t, ORG.member) for t in tenures if running(graph, t, on)}) == names
+
+
+def test_spa_standing_committee_of_the_13th_spa_is_the_list_tongil_news_gives(graph):
+    # Tongil News, April 2014 (전용남, of the same name as a party-side official, left out),
+    # with the chairman 김영남 (graph/national.ttl); China News Service, 2017-04-12: 김완수 and 리명길
+    # relieved, 장춘실 and 박명철 appointed on 11 April 2017.
+    elected = {"김영남", "양형섭", "김영대", "김영주", "최영림", "홍선옥", "김양건", "태종수", "현상주",
+               "김정순", "류미영", "강명철", "강수린", "전경남"}
+    assert hangul(graph, members(graph, BODY["spa-standing-committee"], date(2014, 4, 10))) == elected | {"리명길", "김완수"}
+    assert hangul(graph, members(graph, BODY["spa-standing-committee"], date(2018, 1, 1))) == elected | {"장춘실", "박명철"}

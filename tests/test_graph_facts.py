@@ -162,8 +162,10 @@ def bounds(graph: rdflib.Graph, holding: rdflib.URIRef) -> tuple[dt.date, dt.dat
         return value
     start = widen(date_of(graph, holding, D.startDate), graph.value(holding, D.startPrecision), True)
     end = date_of(graph, holding, D.endDate)
-    end = dt.date.max if end is None else widen(end, graph.value(holding, D.endPrecision), False)
-    return start, end
+    if end is None:  # ended on a day no source gives: it may have ended the day it began
+        ended = graph.value(holding, D.tenureStatus) == D.Ended
+        return start, (date_of(graph, holding, D.startDate) if ended else dt.date.max)
+    return start, widen(end, graph.value(holding, D.endPrecision), False)
 
 
 def single_holder_posts(graph: rdflib.Graph) -> set[rdflib.URIRef]:

@@ -244,8 +244,13 @@ def tenures(path: Path, labels: dict[str, str]) -> Output:
     header, rows = read_table(path)
     blocks, seen = [], set()
     for number, row in rows:
-        for key in ("person", "elected_at"):
-            check(bool(SLUG.match(row[key])), path, number, f"{key} must be a slug, got {row[key]!r}")
+        check(bool(SLUG.match(row["person"])), path, number, f"person must be a slug, got {row['person']!r}")
+        # A minister appointed by decree, or on a date no reported meeting explains, has no
+        # electing meeting: the cell is left empty and the comment says how the tenure began.
+        check(not row["elected_at"] or bool(SLUG.match(row["elected_at"])), path, number,
+              f"elected_at must be a meeting slug, got {row['elected_at']!r}")
+        check(bool(row["elected_at"]) or bool(row["comment"]), path, number,
+              "a tenure without elected_at needs a comment saying how it began")
         check(bool(row["body"]) != bool(row["post"]), path, number,
               "give either body (a membership) or post (a post holding), not both")
         check(row["role"] in ROLES, path, number, f"role must be one of {sorted(ROLES)}")
@@ -279,7 +284,8 @@ def tenures(path: Path, labels: dict[str, str]) -> Output:
         lines.append(f'    dprk:startDate "{start}"^^xsd:date ;')
         if PRECISIONS[row["start_precision"]]:
             lines.append(f"    dprk:startPrecision {PRECISIONS[row['start_precision']]} ;")
-        lines.append(f"    dprk:electedAt meeting:{row['elected_at']} ;")
+        if row["elected_at"]:
+            lines.append(f"    dprk:electedAt meeting:{row['elected_at']} ;")
         if end:
             lines.append(f'    dprk:endDate "{end}"^^xsd:date ;')
             if PRECISIONS[row["end_precision"]]:
@@ -307,6 +313,9 @@ BODIES = {
     "wpk-central-auditing-commission": "Central Auditing Commission of the WPK",
     "state-affairs-commission": "State Affairs Commission",
     "spa-standing-committee": "Standing Committee of the SPA",
+    "spa-legislation-committee": "Legislation Committee of the SPA",
+    "spa-budget-committee": "Budget Committee of the SPA",
+    "spa-foreign-affairs-committee": "Foreign Affairs Committee of the SPA",
 }
 
 
