@@ -511,16 +511,12 @@ def _holders(g: nx.MultiDiGraph, model: Model, post: str, as_of: str, tag: dict)
         add_edge(g, model, post, gap, "^" + DPRK + "post", kind="holder", label="held by")
 
 
-#: The years without an attestation after which a holder is "unconfirmed" (see standing).
-STALE_YEARS = standing.STALE_YEARS
-
-
 def holder_note(facts: dict, stands: str) -> tuple[str, str]:
     """How a holding reads on a date, given its standing then (:mod:`dprk_kg.standing`):
     "held by, since 2020-01 · last attested 2023-05-01", and its certainty: "" (sourced for
-    the date), "unconfirmed" (no source names the holder in the :data:`STALE_YEARS` years
-    before the date, and no reported end after it) or "uncertain" (a start or end known only
-    to the month or year, and the date falls in it: the source cannot say which side).
+    the date), "unconfirmed" (no source names the holder in the stale period before the
+    date, and no reported end after it) or "uncertain" (a start or end known only to the
+    month or year, and the date falls in it: the source cannot say which side).
 
     >>> holder_note({"start": "2015-01-01", "start_precision": "year"}, "uncertain: began 2015")
     ('held by, since 2015 (uncertain: the source gives the year only)', 'uncertain')
