@@ -17,10 +17,11 @@ import pyoxigraph as ox
 import pytest
 
 import dprk_kg
-from dprk_kg import catalog, query, resources, standing
+from dprk_kg import catalog, query, resources
 from dprk_kg.api import Rows
 from dprk_kg.namespaces import BASE_GRAPH, DPRK, KG, ONTOLOGY_GRAPH
 from dprk_kg.store import Store
+from dprk_kg.standing import STALE_YEARS, TenureDates
 
 from conftest import SOURCES_DIR
 JAPAN_TIMES = KG + "source/japantimes-2019-07-22-kim-votes"
@@ -273,20 +274,14 @@ DUAL = UNIT + """
 """
 
 
-def store_of(turtle: str | list[str]) -> Store:
-    """The ontology plus ``turtle`` only (each text its own named graph), in memory."""
+def run_on(turtle: str | list[str], name: str, **params: str) -> Rows:
+    """Run a named query on the ontology plus ``turtle`` only (each text its own named graph)."""
     store = Store.memory()
     graphs = {ONTOLOGY_GRAPH + p.stem: list(ox.parse(path=str(p), format=ox.RdfFormat.TURTLE))
               for p in resources.ontology_files()}
     for i, text in enumerate([turtle] if isinstance(turtle, str) else turtle):
         graphs[BASE_GRAPH + f"test{i}"] = list(ox.parse(text, format=ox.RdfFormat.TURTLE))
     store.replace_graphs(graphs)
-    return store
-
-
-def run_on(turtle: str | list[str] | Store, name: str, **params: str) -> Rows:
-    """Run a named query on :func:`store_of` ``turtle`` (or on a store made by it)."""
-    store = turtle if isinstance(turtle, Store) else store_of(turtle)
     return Rows(query.run_named(store, catalog.get(name), params))
 
 
@@ -388,7 +383,7 @@ def standing_in_python(turtle: str, date: str, tenure: str = H5, **params: str) 
 
     def value(p: str) -> str | None:
         return next((q.object.value for q in graph.quads_for_pattern(ox.NamedNode(tenure), ox.NamedNode(p), None)), None)
-    return standing.TenureDates.read(value).standing(date, int(params.get("stale_after", standing.STALE_YEARS)))
+    return TenureDates.read(value).standing(date, int(params.get("stale_after", STALE_YEARS)))
 
 
 @pytest.mark.parametrize("name", ["dual-power", "post-holders", "interlocks", "python"])
@@ -446,9 +441,8 @@ def test_the_python_rule_reads_every_tenure_as_the_queries_do(turtle):
     """The pictures and web pages (dprk_kg.standing) and post-holders agree on every tenure
     on every date where a rule could tip: one rule, written in SPARQL and in Python."""
     tenures = re.findall(r"^(<http://example.org/h\d*>) dprk:post", turtle, re.M)
-    store = store_of(turtle)
     for date in _dates_around(turtle):
-        rows = run_on(store, "post-holders", date=date)
+        rows = run_on(turtle, "post-holders", date=date)
         by_query = {r["tenure"]: r["as_of"] for r in rows if "tenure" in r}
         by_python = {t.strip("<>"): standing_in_python(turtle, date, t.strip("<>")) for t in tenures}
         assert by_query == {t: s for t, s in by_python.items() if s is not None}, date
