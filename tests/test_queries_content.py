@@ -415,6 +415,18 @@ def test_an_upper_bound_end_within_a_longer_stale_period_is_holding(name):
     assert found == "holding"
 
 
+def test_every_end_the_graph_calls_an_upper_bound_is_marked_as_one(kg):
+    """The graph's files say in a tenure's comment when its end is only an upper bound
+    (graph/provinces/country.ttl): the as-of queries read it as one only when it is marked."""
+    unmarked = kg.sparql("""
+        PREFIX dprk: <https://w3id.org/dprk-kg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT DISTINCT ?tenure WHERE {
+          ?tenure dprk:endDate ?end ; rdfs:comment ?comment .
+          FILTER(CONTAINS(STR(?comment), "an upper bound"))
+          FILTER NOT EXISTS { ?tenure dprk:endQualifier dprk:NoLaterThan ; dprk:lastAttested ?seen } }""")
+    assert [r["tenure"] for r in unmarked] == [], "add dprk:endQualifier dprk:NoLaterThan and dprk:lastAttested"
+
+
 def test_dual_power_names_the_successor_after_an_upper_bound():
     rows = run_on(BOUNDED, "dual-power", unit="http://example.org/u", date="2020-07-01")
     assert [(r.get("holder"), r["as_of"]) for r in rows if r["side"] == "state"] == [("http://example.org/f", "holding")]
