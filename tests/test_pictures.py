@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from dprk_kg import dot, export, palette, views
+from dprk_kg import catalog, dot, export, palette, query, standing, views
 from export_support import fixture_store, iri
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
@@ -77,6 +77,38 @@ def test_no_holder_on_record_is_drawn_as_unknown(store):
     g = views.build_view(store, "dual-power", unit="South Hamgyong", as_of="2010-01-01")
     gaps = [d for n, d in g.nodes(data=True) if d["kind"] == palette.UNKNOWN.name]
     assert gaps and all(d["label"] == "no holder on record as of 2010-01-01" for d in gaps)
+
+
+#: Person A's chairmanship (2015–2019) with its end only an upper bound: last named in post
+#: on 2015-06-01, the end the day a successor is first named.
+BOUNDED = """<https://w3id.org/dprk-kg/id/holding/a-chairman> dprk:endQualifier dprk:NoLaterThan ;
+    dprk:lastAttested "2015-06-01"^^xsd:date ."""
+
+
+@pytest.mark.parametrize("as_of", ["2016-01-01", "2018-06-01", "2018-06-02", "2019-12-31", "2020-01-01"])
+def test_a_holder_whose_end_is_only_a_bound_is_drawn_as_the_query_reads_it(as_of):
+    """Before the bound the picture follows the last attestation and the stale period, as the
+    dual-power query does; after it, the holding is not drawn."""
+    bounded = fixture_store("dual.ttl", extra=BOUNDED)
+    rows = query.run_named(bounded, catalog.get("dual-power"), {"unit": "South Hamgyong", "date": as_of}).rows
+    standings = {(r.get("holder") or r.get("unconfirmed_holder")).value: r["as_of"].value
+                 for r in rows if r["side"].value == "state" and ("holder" in r or "unconfirmed_holder" in r)}
+    drawn = _holder_edges(views.build_view(bounded, "dual-power", unit="South Hamgyong", as_of=as_of))
+    person_a = iri("person/person-a")
+    assert (person_a in drawn) == (person_a in standings)
+    if person_a in drawn:
+        assert drawn[person_a].get("certainty", "") == standing.certainty(standings[person_a])
+        assert drawn[person_a]["label"].endswith("ended no later than 2019-12-31")
+        assert ("unconfirmed since 2015-06-01 (last attested)" in drawn[person_a]["label"]) == (
+            drawn[person_a].get("certainty") == "unconfirmed")
+
+
+def test_the_timeline_draws_an_end_that_is_only_a_bound_open_and_says_so():
+    text = export.dot_source(views.build_view(fixture_store("dual.ttl", extra=BOUNDED), "person", person="Person A"))
+    bar = re.search(r'^"%s" \[.*$' % re.escape(iri("holding/a-chairman")), text, re.M)[0]
+    assert "2015–no later than 2019-12-31 (last attested 2015-06-01)" in bar and "dashed" in bar
+    reported = export.dot_source(views.build_view(fixture_store("dual.ttl"), "person", person="Person A"))
+    assert "dashed" not in re.search(r'^"%s" \[.*$' % re.escape(iri("holding/a-chairman")), reported, re.M)[0]
 
 
 def test_the_legend_explains_every_line_the_picture_draws(store):

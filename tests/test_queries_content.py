@@ -9,6 +9,7 @@ graphs built in the test, where the dates are chosen to hit each case.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from dprk_kg import catalog, query
 from dprk_kg.api import Rows
 from dprk_kg.namespaces import BASE_GRAPH, DPRK, KG
 from dprk_kg.store import Store
+from dprk_kg.standing import STALE_YEARS, TenureDates
 
 from conftest import SOURCES_DIR
 from support import memory_store
@@ -253,11 +255,15 @@ PREFIXES = f"""
 @prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 
-DUAL = PREFIXES + """
+#: A province with its two posts: the chairman (state) and the chief secretary (party).
+UNIT = PREFIXES + """
 <http://example.org/u> a dprk:Province ; dprk:divisionLevel dprk:ProvincialLevel .
 <http://example.org/asm> dprk:jurisdiction <http://example.org/u> . <http://example.org/pc> dprk:jurisdiction <http://example.org/u> ; dprk:electedBy <http://example.org/asm> .
 <http://example.org/chair> a dprk:PeoplesCommitteeChairman ; org:postIn <http://example.org/pc> .
 <http://example.org/ppc> dprk:jurisdiction <http://example.org/u> . <http://example.org/sec> a dprk:ChiefSecretary ; org:postIn <http://example.org/ppc> .
+"""
+
+DUAL = UNIT + """
 <http://example.org/h1> dprk:post <http://example.org/chair> ; org:member <http://example.org/a> ; dprk:startDate "2010-01-01"^^xsd:date ;
     dprk:endDate "2015-01-01"^^xsd:date ; dprk:tenureStatus dprk:Ended ; dcterms:source <http://example.org/s> .
 <http://example.org/h2> dprk:post <http://example.org/chair> ; org:member <http://example.org/b> ; dprk:startDate "2015-02-01"^^xsd:date ;
@@ -280,7 +286,7 @@ def run_on(turtle: str | list[str], name: str, **params: str) -> Rows:
 
 @pytest.mark.parametrize("date, holder, unconfirmed, as_of, status", [
     ("2012-06-01", "http://example.org/a", None, "holding", DPRK + "Ended"),   # within an ended tenure
-    ("2015-01-20", None, None, None, None),                                    # between two tenures: nobody
+    ("2015-01-20", None, None, "no holder on record", None),                   # between two tenures: nobody
     ("2022-01-01", "http://example.org/b", None, "holding", DPRK + "EndUnknown"),  # attested 2020-06: recent
     ("2023-06-14", "http://example.org/b", None, "holding", DPRK + "EndUnknown"),  # the last day within 3 years
     ("2023-06-16", None, "http://example.org/b", "unconfirmed since 2020-06", DPRK + "EndUnknown"),
@@ -301,7 +307,7 @@ def test_dual_power_stale_after_is_a_parameter():
 
 
 @pytest.mark.parametrize("date, holder, unconfirmed, as_of", [
-    ("2024-11-30", None, None, None),            # before the month of the appointment
+    ("2024-11-30", None, None, "no holder on record"),  # before the month of the appointment
     ("2024-12-15", None, "http://example.org/d", "uncertain: began 2024-12"),  # within it
     ("2024-12-31", "http://example.org/d", None, "holding"),  # its last day: begun whatever the day
     ("2025-01-10", "http://example.org/d", None, "holding"),
@@ -322,7 +328,7 @@ YEAR_AND_LEAP = PREFIXES + """
 
 @pytest.mark.parametrize("date, as_of", [
     ("2020-02-28", "uncertain: began 2020-02"), ("2020-02-29", "holding"),  # 2020 is a leap year
-    ("2022-12-31", "holding"), ("2023-07-01", "uncertain: ended 2023"), ("2024-01-01", None),
+    ("2022-12-31", "holding"), ("2023-07-01", "uncertain: ended 2023"), ("2024-01-01", "no holder on record"),
 ])
 def test_dual_power_month_and_year_precision_at_the_interval_edges(date, as_of):
     turtle = DUAL.replace("<http://example.org/h1> dprk:post <http://example.org/chair>",
@@ -331,6 +337,126 @@ def test_dual_power_month_and_year_precision_at_the_interval_edges(date, as_of):
                             "<http://example.org/h2> dprk:post <http://example.org/other>")
     rows = run_on([turtle, YEAR_AND_LEAP], "dual-power", unit="http://example.org/u", date=date)
     assert [r.get("as_of") for r in rows if r["side"] == "state"] == [as_of]
+
+
+# -- an end that is only an upper bound (dprk:endQualifier dprk:NoLaterThan) -------------------
+
+#: Person e chairs the committee from 2010, last named in post on 2012-05-10; the end is the
+#: day successor f is first named (2020-06-30), an upper bound. e also sits in the Politburo
+#: throughout, so that interlocks pairs the two. BOUND_IN_MONTH has the bound known to the
+#: month only, REPORTED the same end reported as such (no qualifier).
+BOUNDED = UNIT + """
+<http://example.org/e> a dprk:Person . <http://example.org/pb> a dprk:Politburo .
+<http://example.org/h5> dprk:post <http://example.org/chair> ; org:member <http://example.org/e> ; dprk:startDate "2010-03-01"^^xsd:date ;
+    dprk:endDate "2020-06-30"^^xsd:date ; dprk:endQualifier dprk:NoLaterThan ; dprk:lastAttested "2012-05-10"^^xsd:date ;
+    dprk:tenureStatus dprk:Ended ; dcterms:source <http://example.org/s> .
+<http://example.org/h6> dprk:post <http://example.org/chair> ; org:member <http://example.org/f> ; dprk:startDate "2020-06-30"^^xsd:date ;
+    dprk:tenureStatus dprk:Current ; dprk:lastAttested "2024-01-01"^^xsd:date ; dcterms:source <http://example.org/s> .
+<http://example.org/m5> a dprk:Membership ; org:member <http://example.org/e> ; org:organization <http://example.org/pb> ;
+    dprk:startDate "2000-01-01"^^xsd:date ; dprk:tenureStatus dprk:Current ; dprk:lastAttested "2030-01-01"^^xsd:date ;
+    dcterms:source <http://example.org/s2> .
+"""
+BOUND_IN_MONTH = BOUNDED.replace('dprk:endDate "2020-06-30"^^xsd:date ;',
+                                 'dprk:endDate "2020-06-01"^^xsd:date ; dprk:endPrecision dprk:MonthPrecision ;')
+REPORTED = BOUNDED.replace("dprk:endQualifier dprk:NoLaterThan ; ", "")
+E, H5 = "http://example.org/e", "http://example.org/h5"
+
+
+def standing_in(name: str, turtle: str, date: str, **params: str) -> str | None:
+    """Person e's chairmanship on ``date`` as the as-of query ``name`` reads it (None: no row)."""
+    rows = run_on(turtle, name, date=date, **params)
+    if name == "interlocks":
+        found = [r["state_as_of"] for r in rows if r["person"] == E]
+    elif name == "dual-power":
+        found = [r["as_of"] for r in rows if E in (r.get("holder"), r.get("unconfirmed_holder"))]
+    else:  # post-holders
+        found = [r["as_of"] for r in rows if r.get("tenure") == H5]
+    assert len(found) <= 1, (name, found)
+    return found[0] if found else None
+
+
+def standing_in_python(turtle: str, date: str, tenure: str = H5, **params: str) -> str | None:
+    """The same, by the rule the pictures and web pages apply (dprk_kg.standing)."""
+    graph = ox.Store()
+    graph.load(PREFIXES + turtle.removeprefix(PREFIXES), format=ox.RdfFormat.TURTLE)
+
+    def value(p: str) -> str | None:
+        return next((q.object.value for q in graph.quads_for_pattern(ox.NamedNode(tenure), ox.NamedNode(p), None)), None)
+    return TenureDates.read(value).standing(date, int(params.get("stale_after", STALE_YEARS)))
+
+
+@pytest.mark.parametrize("name", ["dual-power", "post-holders", "interlocks", "python"])
+@pytest.mark.parametrize("turtle, date, expected", [
+    (BOUNDED, "2011-01-01", "holding"),                    # a source names e in post later (2012)
+    (BOUNDED, "2015-05-10", "holding"),                    # the last day within 3 years of it
+    (BOUNDED, "2015-05-11", "unconfirmed since 2012-05"),  # stale: the bound confirms nothing
+    (BOUNDED, "2020-06-29", "unconfirmed since 2012-05"),  # the day before the bound
+    (BOUNDED, "2020-06-30", "unconfirmed since 2012-05"),  # the bound: f is first named that day
+    (BOUNDED, "2020-07-01", None),                         # after the bound: ended
+    (BOUND_IN_MONTH, "2020-05-31", "unconfirmed since 2012-05"),
+    (BOUND_IN_MONTH, "2020-06-15", "uncertain: ended 2020-06"),  # the bound's month holds the date
+    (BOUND_IN_MONTH, "2020-07-01", None),
+    (REPORTED, "2015-05-11", "holding"),                   # a reported end confirms the tenure up to it
+    (REPORTED, "2020-06-30", "holding"),
+    (REPORTED, "2020-07-01", None),
+], ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None)
+def test_an_upper_bound_end_confirms_nothing_before_it(name, turtle, date, expected):
+    """Every as-of query, and the Python rule, read an upper-bound end alike: before the bound
+    the holder stands on the last attestation and the stale period, after it the tenure is over."""
+    found = standing_in_python(turtle, date) if name == "python" else standing_in(name, turtle, date)
+    assert found == expected
+
+
+@pytest.mark.parametrize("name", ["dual-power", "post-holders", "interlocks", "python"])
+def test_an_upper_bound_end_within_a_longer_stale_period_is_holding(name):
+    args = (BOUNDED, "2020-06-29")
+    found = standing_in_python(*args, stale_after="10") if name == "python" else standing_in(name, *args, stale_after="10")
+    assert found == "holding"
+
+
+def test_every_end_the_graph_calls_an_upper_bound_is_marked_as_one(kg):
+    """The graph's files say in a tenure's comment when its end is only an upper bound
+    (graph/provinces/country.ttl): the as-of queries read it as one only when it is marked."""
+    unmarked = kg.sparql("""
+        PREFIX dprk: <https://w3id.org/dprk-kg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT DISTINCT ?tenure WHERE {
+          ?tenure dprk:endDate ?end ; rdfs:comment ?comment .
+          FILTER(CONTAINS(STR(?comment), "an upper bound"))
+          FILTER NOT EXISTS { ?tenure dprk:endQualifier dprk:NoLaterThan ; dprk:lastAttested ?seen } }""")
+    assert [r["tenure"] for r in unmarked] == [], "add dprk:endQualifier dprk:NoLaterThan and dprk:lastAttested"
+
+
+def test_dual_power_names_the_successor_after_an_upper_bound():
+    rows = run_on(BOUNDED, "dual-power", unit="http://example.org/u", date="2020-07-01")
+    assert [(r.get("holder"), r["as_of"]) for r in rows if r["side"] == "state"] == [("http://example.org/f", "holding")]
+    assert [(r.get("holder"), r["as_of"]) for r in rows if r["side"] == "party"] == [(None, "no holder on record")]
+
+
+def _dates_around(turtle: str) -> list[str]:
+    """Dates that hit every edge of the rules for the tenures of ``turtle``: each stored date,
+    the days beside it, the last days of its month and year, and the days where an attestation
+    of it turns stale (three years on)."""
+    found = set()
+    for text in set(re.findall(r'"(\d{4}-\d{2}-\d{2})"\^\^xsd:date', turtle)):
+        day = dt.date.fromisoformat(text)
+        stale = day.replace(year=day.year + 3) if (day.month, day.day) != (2, 29) else dt.date(day.year + 3, 3, 1)
+        month_end = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        for d in (day, stale, month_end, dt.date(day.year, 12, 31)):
+            found |= {d - dt.timedelta(days=1), d, d + dt.timedelta(days=1)}
+    return sorted(d.isoformat() for d in found)
+
+
+@pytest.mark.parametrize("turtle", [DUAL, BOUNDED, BOUND_IN_MONTH, REPORTED, UNIT + YEAR_AND_LEAP.removeprefix(PREFIXES).replace(
+    "<http://example.org/chair>", "<http://example.org/sec>")], ids=["dual", "bounded", "bound-in-month", "reported", "year-and-leap"])
+def test_the_python_rule_reads_every_tenure_as_the_queries_do(turtle):
+    """The pictures and web pages (dprk_kg.standing) and post-holders agree on every tenure
+    on every date where a rule could tip: one rule, written in SPARQL and in Python."""
+    tenures = re.findall(r"^(<http://example.org/h\d*>) dprk:post", turtle, re.M)
+    for date in _dates_around(turtle):
+        rows = run_on(turtle, "post-holders", date=date)
+        by_query = {r["tenure"]: r["as_of"] for r in rows if "tenure" in r}
+        by_python = {t.strip("<>"): standing_in_python(turtle, date, t.strip("<>")) for t in tenures}
+        assert by_query == {t: s for t, s in by_python.items() if s is not None}, date
 
 
 COUNTY = DUAL.replace("<http://example.org/u> a dprk:Province ; dprk:divisionLevel dprk:ProvincialLevel",
@@ -453,6 +579,20 @@ def test_candidate_preselection_membership_as_of_a_date(date, members, status):
         ("http://example.org/p1", "unconfirmed since 1950-01"), ("http://example.org/p2", "holding")}
     assert {r["agent"] for r in rows if r["row_kind"] == "preselects"} == {"http://example.org/fh"}
     assert {r["front_status"] for r in rows} == {status}
+
+
+@pytest.mark.parametrize("date, expected", [
+    ("1992-01-01", "holding"), ("2000-01-01", "unconfirmed since 1990-06"), ("2010-01-02", None)])
+def test_candidate_preselection_reads_an_upper_bound_end_as_dual_power_does(date, expected):
+    bounded = FRONT + """
+<http://example.org/m3> a dprk:Membership ; org:organization <http://example.org/front> ; org:member <http://example.org/p3> ;
+    dprk:startDate "1950-01-01"^^xsd:date ; dprk:endDate "2010-01-01"^^xsd:date ; dprk:endQualifier dprk:NoLaterThan ;
+    dprk:lastAttested "1990-06-01"^^xsd:date ; dprk:tenureStatus dprk:Ended ; dcterms:source <http://example.org/s> .
+<http://example.org/p3> a dprk:PoliticalParty .
+"""
+    rows = run_on(bounded, "candidate-preselection", date=date)
+    assert [r["as_of"] for r in rows if r.get("agent") == "http://example.org/p3" and r["row_kind"] == "member"] == (
+        [expected] if expected else [])
 
 
 def test_stats_count_a_fact_stated_in_two_graphs_once(kg):

@@ -45,9 +45,10 @@ def _tenures(store_folder: Path, person: str) -> list[dict]:
         rows = kg.sparql(f"""
             PREFIX dprk: <https://w3id.org/dprk-kg/ontology#> PREFIX org: <http://www.w3.org/ns/org#>
             PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX schema: <https://schema.org/>
-            SELECT ?h ?start ?end ?seen ?title ?url WHERE {{
+            SELECT ?h ?start ?end ?bound ?seen ?title ?url WHERE {{
               ?h a dprk:PostHolding ; org:member <{person}> ; dprk:startDate ?start ; dcterms:source ?s .
               OPTIONAL {{ ?h dprk:endDate ?end }} OPTIONAL {{ ?h dprk:lastAttested ?seen }}
+              OPTIONAL {{ ?h dprk:endQualifier ?bound }}
               OPTIONAL {{ ?s dcterms:title ?title }} OPTIONAL {{ ?s schema:url ?url }} }}""")
     return list(rows)
 
@@ -76,8 +77,33 @@ def test_as_of_marks_what_held_on_the_date(server, store_folder) -> None:
     for t in _tenures(store_folder, KIM):
         at = html.index(f'href="/id/{t["h"].removeprefix("https://w3id.org/dprk-kg/id/")}"')
         held = t["start"] <= day and ("end" not in t or t["end"] >= day)
+        # Confirmed: a reported end after the date, or a source naming him within three years.
+        confirmed = ("end" in t and "bound" not in t) or max(t.get("seen", t["start"]), t["start"]) >= dt.date(2015, 1, 1)
         badge = html[at:at + 600].split('<strong class="badge">', 1)[1].split("</strong>", 1)[0]
-        assert badge == ("in post on 2018-01-01" if held else "not in post on 2018-01-01"), t["h"]
+        if held and not confirmed:
+            assert badge.startswith("unconfirmed since ") and badge.endswith(" on 2018-01-01"), t["h"]
+        else:
+            assert badge == ("in post on 2018-01-01" if held else "not in post on 2018-01-01"), t["h"]
+
+
+def test_a_tenure_whose_end_is_only_a_bound_reads_by_its_last_attestation(server, store_folder) -> None:
+    """The day before an upper-bound end, a holder not attested for three years is not "in
+    post": the page says since when they are unconfirmed, and that the end is a bound."""
+    with api.open(store_folder) as kg:
+        rows = kg.sparql("""
+            PREFIX dprk: <https://w3id.org/dprk-kg/ontology#> PREFIX org: <http://www.w3.org/ns/org#>
+            SELECT ?h ?person ?start ?end ?seen WHERE {
+              ?h dprk:endQualifier dprk:NoLaterThan ; org:member ?person ; dprk:startDate ?start ;
+                 dprk:endDate ?end ; dprk:lastAttested ?seen }""")
+    stale = [r for r in rows if r["seen"] > r["start"] and r["seen"].replace(year=r["seen"].year + 3) < r["end"]]
+    assert stale, "the graph has upper-bound ends long after the last attestation"
+    for r in stale:
+        day = (r["end"] - dt.timedelta(days=1)).isoformat()
+        html = page(server, f"{r['person'].removeprefix('https://w3id.org/dprk-kg')}?as_of={day}").text
+        html = html[html.index(f'href="{r["h"].removeprefix("https://w3id.org/dprk-kg")}"'):]
+        badge = html.split('<strong class="badge">', 1)[1].split("</strong>", 1)[0]
+        assert badge == f"unconfirmed since {r['seen'].isoformat()[:7]} on {day}", r["h"]
+        assert f"to no later than {r['end'].isoformat()}" in html[:html.index("</li>")], r["h"]
 
 
 def test_entity_pages_for_units_posts_and_sources(server) -> None:

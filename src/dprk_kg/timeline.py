@@ -43,7 +43,7 @@ class Bar:
     end: float
     side: str  # "party", "state" or "" (other facts, drawn below the state)
     fill: str
-    style: str  # "filled" or "filled,dashed" (open, not confirmed to the end)
+    style: str  # "filled" or "filled,dashed" (open, or its end only an upper bound: not confirmed to the end)
 
 
 def year(date: str) -> float | None:
@@ -74,15 +74,18 @@ def person_bars(g: nx.MultiDiGraph, today: float) -> list[Bar]:
         side, where = _side_of(g, node)
         end = year(d.get("end", ""))
         open_ended = end is None and "start" in d and d.get("status") != "ended"
+        bounded = end is not None and bool(d.get("end_qualifier"))  # the end only an upper bound
         what = where or str(d.get("label", node))
         span = (f"{display_date(d, 'start')}–{display_date(d, 'end')}" if "start" in d
                  else display_date(d, "date"))
+        if bounded and d.get("last_attested"):
+            span += f" (last attested {d['last_attested']})"
         if open_ended:
             span = f"{display_date(d, 'start')}– ({d.get('status', 'open')}" + (
                 f", last attested {d['last_attested']})" if d.get("last_attested") else ")")
         kind = palette.KINDS_BY_NAME.get(str(d.get("kind")), palette.OTHER)
         bars.append(Bar(node, f"{what}\n{span}", start, end if end is not None else (today if open_ended else start),
-                        side, kind.fill, "filled,dashed" if open_ended else "filled"))
+                        side, kind.fill, "filled,dashed" if open_ended or bounded else "filled"))
     return sorted(bars, key=lambda b: (b.start, b.end, b.node))
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import networkx as nx
 import pyoxigraph as ox
 
-from dprk_kg import clock, namespaces, palette
+from dprk_kg import clock, namespaces, palette, standing
 from dprk_kg.errors import UserError
 from dprk_kg.labels import display_label
 from dprk_kg.resolve import resolve
@@ -50,6 +50,7 @@ ATTRIBUTE_NAMES = {
     DPRK + "startDate": "start", DPRK + "endDate": "end", DPRK + "date": "date", DCT + "date": "date",
     DPRK + "lastAttested": "last_attested", DPRK + "tenureStatus": "status", DPRK + "divisionLevel": "level",
     DPRK + "startPrecision": "start_precision", DPRK + "endPrecision": "end_precision",
+    DPRK + "endQualifier": "end_qualifier",
     DPRK + "datePrecision": "date_precision", DCT + "title": "title", P["schema"] + "url": "url",
 }
 #: Properties a fact node (a holding, a candidacy, a result) without a label is named after.
@@ -277,10 +278,13 @@ def _attribute_name(p: str) -> str:
 
 
 def display_date(attrs: dict, date_key: str) -> str:
-    """A stored date as the source gave it: "2019", "2019-07" or "2019-07-21"."""
+    """A stored date as the source gave it: "2019", "2019-07" or "2019-07-21"; an end that is
+    only an upper bound says so: "no later than 2022-04-08" (its dprk:endQualifier's label)."""
     value = str(attrs.get(date_key, ""))
     precision = attrs.get({"start": "start_precision", "end": "end_precision"}.get(date_key, "date_precision"), "")
-    return value[:4] if precision == "year" else value[:7] if precision == "month" else value
+    shown = value[:4] if precision == "year" else value[:7] if precision == "month" else value
+    qualifier = attrs.get("end_qualifier") if date_key == "end" and value else None
+    return f"{qualifier} {shown}" if qualifier else shown
 
 
 def span(attrs: dict) -> str:
@@ -402,17 +406,6 @@ def _edge_kind(model: Model, s: str, p: str) -> str:
     return "structure" if kind_of(model, s).side else "relation"
 
 
-def active(model: Model, tenure: str, as_of: str) -> bool:
-    """Whether a tenure runs on ``as_of`` (docs/design.md: start ≤ D, and end ≥ D or no
-    end date and not dprk:Ended)."""
-    start, end = model.first(tenure, DPRK + "startDate"), model.first(tenure, DPRK + "endDate")
-    if start is None or start > as_of:
-        return False
-    if end is not None:
-        return end >= as_of
-    return model.first(tenure, DPRK + "tenureStatus") != DPRK + "Ended"
-
-
 # ---------------------------------------------------------------------------------------
 # The views
 # ---------------------------------------------------------------------------------------
@@ -497,12 +490,15 @@ def _unit_chains(g: nx.MultiDiGraph, model: Model, unit: str, as_of: str) -> Non
 
 
 def _holders(g: nx.MultiDiGraph, model: Model, post: str, as_of: str, tag: dict) -> None:
-    """The holders of ``post`` on ``as_of``, each edge carrying its holding's dates and sources."""
-    holdings = [h for h in model.subjects(DPRK + "post", post) if active(model, h, as_of)]
+    """The holders of ``post`` on ``as_of`` (the holdings that may cover the date, by the
+    as-of queries' rule), each edge carrying its holding's dates and sources."""
+    standings = {h: standing.TenureDates.read(lambda p, h=h: model.first(h, p)).standing(as_of)
+                 for h in model.subjects(DPRK + "post", post)}
+    holdings = [h for h, stands in standings.items() if stands is not None]
     side = kind_of(model, post).side
     for holding in holdings:
         facts = describe(model, holding)
-        label, certainty = holder_note(facts, as_of)
+        label, certainty = holder_note(facts, standings[holding])
         for person in model.iris(holding, ORG + "member"):
             add_node(g, model, person, side=side, **tag)
             add_edge(g, model, post, person, "^" + DPRK + "post", kind=f"holder ({certainty})" if certainty else "holder",
@@ -515,46 +511,38 @@ def _holders(g: nx.MultiDiGraph, model: Model, post: str, as_of: str, tag: dict)
         add_edge(g, model, post, gap, "^" + DPRK + "post", kind="holder", label="held by")
 
 
-#: An open tenure no source has named for longer than this before the date is not drawn as
-#: current: it is "unconfirmed since" its last attestation.
-STALE_YEARS = 3
+def holder_note(facts: dict, stands: str) -> tuple[str, str]:
+    """How a holding reads on a date, given its standing then (:mod:`dprk_kg.standing`):
+    "held by, since 2020-01 · last attested 2023-05-01", and its certainty: "" (sourced for
+    the date), "unconfirmed" (no source names the holder in the stale period before the
+    date, and no reported end after it) or "uncertain" (a start or end known only to the
+    month or year, and the date falls in it: the source cannot say which side).
 
-
-def holder_note(facts: dict, as_of: str) -> tuple[str, str]:
-    """How a holding reads on ``as_of``: "held by, since 2020-01 · last attested 2023-05-01",
-    and its certainty: "" (sourced for the date), "unconfirmed" (open, but no source names
-    the holder in the last :data:`STALE_YEARS` years) or "uncertain" (a start or end known
-    only to the month or year, and the date falls in it: the source cannot say which side).
-
-    >>> holder_note({"start": "2015-01-01", "start_precision": "year"}, "2015-06-01")
+    >>> holder_note({"start": "2015-01-01", "start_precision": "year"}, "uncertain: began 2015")
     ('held by, since 2015 (uncertain: the source gives the year only)', 'uncertain')
-    >>> holder_note({"start": "2012-03-01", "last_attested": "2016-05-01"}, "2024-01-01")
+    >>> holder_note({"start": "2012-03-01", "last_attested": "2016-05-01"}, "unconfirmed since 2016-05")
     ('held by, since 2012-03-01 · unconfirmed since 2016-05-01 (last attested)', 'unconfirmed')
+    >>> holder_note({"start": "2010-02-01", "start_precision": "month", "last_attested": "2010-02-17",
+    ...              "end": "2022-04-08", "end_qualifier": "no later than"}, "unconfirmed since 2010-02")[0]
+    'held by, since 2010-02 · unconfirmed since 2010-02-17 (last attested) · ended no later than 2022-04-08'
     """
+    certainty = standing.certainty(stands)
     since, last = display_date(facts, "start"), str(facts.get("last_attested", ""))
     parts = [f"held by, since {since}" if since else "held by"]
-    for key in ("start", "end"):
-        precision, value = facts.get(f"{key}_precision", ""), str(facts.get(key, ""))
-        size = {"year": 4, "month": 7}.get(str(precision))
-        if size and value[:size] == as_of[:size]:
-            return f"{parts[0]} (uncertain: the source gives the {precision} only)", "uncertain"
-    if facts.get("end"):
+    if certainty == "uncertain":
+        precision = facts.get("start_precision" if stands.startswith("uncertain: began") else "end_precision")
+        return f"{parts[0]} (uncertain: the source gives the {precision} only)", certainty
+    if facts.get("end") and not facts.get("end_qualifier"):
         parts.append(f"until {display_date(facts, 'end')}")
-        return " · ".join(parts), ""
-    seen = last or str(facts.get("start", ""))
-    if seen and _years_before(seen, as_of) > STALE_YEARS:
+        return " · ".join(parts), certainty
+    if certainty:
+        seen = last or str(facts.get("start", ""))
         parts.append(f"unconfirmed since {seen}" + (" (last attested)" if last else " (its start)"))
-        return " · ".join(parts), "unconfirmed"
-    if last:
+    elif last:
         parts.append(f"last attested {last}")
-    return " · ".join(parts), ""
-
-
-def _years_before(date: str, as_of: str) -> float:
-    try:
-        return (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(date[:10])).days / 365.25
-    except ValueError:
-        return 0.0
+    if facts.get("end"):
+        parts.append(f"ended {display_date(facts, 'end')}")
+    return " · ".join(parts), certainty
 
 
 def _authority(g: nx.MultiDiGraph, model: Model, unit: str, posts: list[str]) -> None:

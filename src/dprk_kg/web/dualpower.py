@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from dprk_kg import catalog, namespaces, query, views
+from dprk_kg import catalog, namespaces, query, standing
 from dprk_kg.labels import display_labels
 from dprk_kg.results import curie, iri_list
 from dprk_kg.store import Store
 from dprk_kg.web.pages import local_path, status_text
 
-STALE_YEARS = views.STALE_YEARS
+STALE_YEARS = standing.STALE_YEARS
 
 
 @dataclass
@@ -99,8 +99,7 @@ def heads(store: Store, date: str, unit: str | None = None) -> list[UnitRow]:
             head.status = status_text(r["tenure_status"].value) if "tenure_status" in r else ""
             head.last_attested = _text(r, "last_attested")
             as_of = _text(r, "as_of") or ""
-            head.certainty = ("" if as_of == "holding" else
-                              "uncertain" if as_of.startswith("uncertain") else "unconfirmed")
+            head.certainty = standing.certainty(as_of)
             since = f"held by, since {head.since}" if head.since else "held by"
             head.note = " · ".join(part for part in (
                 since, as_of if head.certainty else "",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from dprk_kg import namespaces, palette
+from dprk_kg import namespaces, palette, standing
 from dprk_kg.errors import UserError
 from dprk_kg.labels import display_labels
 from dprk_kg.results import curie
@@ -117,11 +117,20 @@ class Fact:
     last_attested: str | None = None
     links: list[tuple[str, Value]] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
-    active: bool = False
+    end_qualifier: str | None = None  # the label of dprk:endQualifier ("no later than")
+    dates: standing.TenureDates | None = None
+    #: On the page's "as of" date: None (not in post), "holding", "unconfirmed since 2010-06"
+    #: or "uncertain: ...", by the as-of queries' rule (dprk_kg.standing).
+    standing: str | None = None
 
     @property
     def href(self) -> str | None:
         return local_path(self.iri)
+
+    @property
+    def active(self) -> bool:
+        """Whether the tenure may cover the page's "as of" date (confirmed or not)."""
+        return self.standing is not None
 
 
 @dataclass
@@ -204,15 +213,6 @@ def sources(store: Store, iris: set[str]) -> dict[str, Source]:
     return found
 
 
-def _is_active(fact: Fact, as_of: str) -> bool:
-    """A tenure runs on ``as_of`` (docs/design.md: begun, and not ended before it)."""
-    if fact.start is None or fact.start > as_of:
-        return False
-    if fact.end is not None:
-        return fact.end >= as_of
-    return fact.status != DPRK + "Ended"
-
-
 def describe(store: Store, iri: str, as_of: str | None = None) -> Entity:
     """The page of ``iri``; NotFound when the graph says nothing about it."""
     node = ox.NamedNode(iri)
@@ -244,8 +244,8 @@ def describe(store: Store, iri: str, as_of: str | None = None) -> Entity:
     groups: dict[str, list[Fact]] = defaultdict(list)
     for f in fact_iris:
         fact = _fact(f, fact_rows[f], names, kind_of, cited, iri)
-        if as_of:
-            fact.active = _is_active(fact, as_of)
+        if as_of and fact.dates:
+            fact.standing = fact.dates.standing(as_of)
         groups[fact.group].append(fact)
     for facts in groups.values():
         facts.sort(key=lambda x: (x.start or x.end or "", x.label))
@@ -284,13 +284,15 @@ def _fact(iri: str, rows: list[tuple[str, Term]], names: dict[str, str], kind_of
                    and isinstance(t, ox.NamedNode)), None)
     side = kind_of.get(target, palette.OTHER).side if target else ""
     links = [(names.get(p) or curie(p), value(t, names)) for p, t in rows
-             if isinstance(t, ox.NamedNode) and p not in (TYPE, SOURCE, DPRK + "tenureStatus")
+             if isinstance(t, ox.NamedNode) and p not in (TYPE, SOURCE, DPRK + "tenureStatus", DPRK + "endQualifier")
              and t.value != subject]
     status = one.get(DPRK + "tenureStatus")
     return Fact(iri=iri, label=names.get(iri) or curie(iri), group=group, kind=kind_of.get(iri, palette.OTHER).name,
                 side=side, start=one.get(DPRK + "startDate") or one.get(DPRK + "date"),
                 end=one.get(DPRK + "endDate"), status=status,
                 last_attested=one.get(DPRK + "lastAttested"), links=links,
+                end_qualifier=names.get(one.get(DPRK + "endQualifier") or ""),
+                dates=standing.TenureDates.read(one.get),
                 sources=sorted((cited[t.value] for p, t in rows if p == SOURCE and t.value in cited),
                                key=lambda s: (s.date or "", s.iri)))
 

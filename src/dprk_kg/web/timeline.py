@@ -106,17 +106,22 @@ def layout(tenures: list[Fact], as_of: str, holder: str = "") -> Timeline:
 
 def _bar(fact: Fact, x, y: float, end_of_view: dt.date, holder: str) -> Bar:
     """A tenure's bar: to its end date; if open, to the date shown; if ended at an unknown
-    date, only a mark at its start (drawing it longer would claim dates no source gives)."""
+    date, only a mark at its start (drawing it longer would claim dates no source gives). An
+    end that is only an upper bound is drawn to it, open (not confirmed to the end)."""
     start = _day(fact.start)
     ended_unknown = fact.end is None and (fact.status or "").endswith("#Ended")
     stop = _day(fact.end) if fact.end else start if ended_unknown else max(end_of_view, start)
     left = x(start)
     label = fact.label.removeprefix(f"{holder}, ") if holder else fact.label
-    if fact.end:
+    if fact.end and fact.end_qualifier:
+        span = f"{fact.start} – {fact.end_qualifier} {fact.end}" + (
+            f", last attested {fact.last_attested}" if fact.last_attested else "")
+    elif fact.end:
         span = f"{fact.start} – {fact.end}"
     elif ended_unknown:
         span = f"from {fact.start}, ended (date unknown)"
     else:
         span = f"since {fact.start}" + (f", last attested {fact.last_attested}" if fact.last_attested else "")
     return Bar(label=label, side=fact.side or "other", x=left, width=max(x(stop) - left, 6), y=y,
-               open=fact.end is None and not ended_unknown, href=fact.href, span=span)
+               open=(fact.end is None and not ended_unknown) or bool(fact.end and fact.end_qualifier),
+               href=fact.href, span=span)
