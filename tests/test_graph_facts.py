@@ -196,8 +196,10 @@ def test_pak_thae_song_and_ro_pae_gwon_are_not_holders_today(graph):
     or names his successor, and says on which report the end rests."""
     pak = K["holding/pak-thae-song-south-phyongan"]
     assert graph.value(pak, D.tenureStatus) == D.Ended
-    assert date_of(graph, pak, D.endDate) == dt.date(2023, 2, 1)
-    assert str(K["source/nklw-2023-02-plenum"]) in sources_of(graph, pak)
+    # Kim Tu Il is named in the post in April 2019: Pak's end is at most that day, a bound.
+    assert date_of(graph, pak, D.endDate) == dt.date(2019, 4, 22)
+    assert graph.value(pak, D.endQualifier) == D.NoLaterThan
+    assert str(K["source/tongilnews-2019-04-22-provincial-rallies"]) in sources_of(graph, pak)
     ro = K["holding/ro-pae-gwon-south-hwanghae"]
     assert graph.value(ro, D.tenureStatus) == D.Ended
     assert str(K["source/dailynk-south-hwanghae-pak-yong-ho"]) in sources_of(graph, ro)
