@@ -222,6 +222,9 @@ def holders(graph: rdflib.Graph, post: str, on: date) -> set[str]:
     ("wpk-organization-and-guidance-department-director", date(2018, 6, 1), {"최룡해"}),
     ("wpk-organization-and-guidance-department-director", date(2019, 6, 1), set()),
     ("wpk-military-department-director", date(2020, 1, 15), {"최부일"}),
+    # Tongil News and KBS World, 2020: the department appointments of 31 December 2019.
+    ("wpk-propaganda-and-agitation-department-director", date(2020, 2, 1), {"리일환"}),
+    ("wpk-munitions-industry-department-director", date(2020, 2, 1), {"리병철"}),
     # Hankyoreh, 2021-02-12: 오수용 replaced 김두일 at the Economic Department in February 2021.
     ("wpk-economic-department-director", date(2021, 1, 20), {"김두일"}),
     ("wpk-economic-department-director", date(2021, 3, 1), {"오수용"}),
@@ -271,7 +274,9 @@ def test_a_promotion_is_two_tenures_in_order(graph):
 @pytest.mark.parametrize(("spelling", "slug"), [
     ("Choi Ryong-hae", "choe-ryong-hae"), ("Park Jong-chon", "pak-jong-chon"),
     ("Lee Il-hwan", "ri-il-hwan"), ("Jeong Kyong-taek", "jong-kyong-thaek"), ("조용원", "jo-yong-won"),
-    ("Choi Son Hui", "choe-son-hui"), ("Ri Seon-gwon", "ri-son-gwon"), ("Ju Seong-ho", "ju-song-ho")])
+    ("Choi Son Hui", "choe-son-hui"), ("Ri Seon-gwon", "ri-son-gwon"), ("Ju Seong-ho", "ju-song-ho"),
+    # Dong-A Ilbo's English edition, 2017-10-10.
+    ("Pak Tae Sung", "pak-thae-song"), ("An Jung Soo", "an-jong-su")])
 def test_a_person_is_found_under_the_south_korean_press_spelling(graph, spelling, slug):
     found = {s for p in (RDFS.label, SKOS.altLabel) for s, label in graph.subject_objects(p)
              if str(s).startswith(KG + "person/") and name_key(str(label)) == name_key(spelling)}
