@@ -393,7 +393,8 @@ class Benchmark:
             if old is not None:
                 for mine, theirs in ((row, old[0].project), (memory, old[1])):
                     if isinstance(mine.project, float) and isinstance(theirs, float):
-                        mine.note += f"; {theirs / mine.project:.2f}× the baseline's"
+                        mine.note = "; ".join(filter(None, [
+                            mine.note, f"{theirs / mine.project:.2f}× the baseline's"]))
             return row, memory
 
         before, _, note = cli(["query", "dual-power"])
