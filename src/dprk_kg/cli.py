@@ -396,8 +396,6 @@ def remove(batch: Annotated[str, typer.Argument(help="The batch id (see `dprk-kg
     """Take an added batch back, refused if what remains would break a shape."""
     from dprk_kg import ingest
 
-    from dprk_kg import ingest
-
     kg = graph()
     _on_interrupt_say(_store_unchanged(kg, lambda: ingest.batch_ids(kg.store)))
     outcome = ingest.remove(kg, batch, force=force, shapes=shapes)
