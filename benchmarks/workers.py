@@ -170,6 +170,22 @@ class Naive:
         seconds = time.perf_counter() - start
         return {"seconds": seconds, "conforms": bool(conforms), "problems": report_problems(report)}
 
+    def validate_files(self, shapes: str, files: list[str]) -> dict:
+        """pyshacl over a graph of ``files`` alone (N-Triples or Turtle), not the loaded graph:
+        for a batch too big for pyshacl over the whole store (see ``run.py --pyshacl-deputies``)."""
+        import pyshacl
+        from rdflib import Graph
+
+        shapes_graph = Graph().parse(shapes, format="turtle")
+        graph = Graph()
+        for f in files:
+            graph.parse(f, format="nt" if f.endswith(".nt") else "turtle")
+        start = time.perf_counter()
+        conforms, report, _ = pyshacl.validate(graph, shacl_graph=shapes_graph, inference="none",
+                                               advanced=True, allow_warnings=True)
+        return {"seconds": time.perf_counter() - start, "conforms": bool(conforms),
+                "problems": report_problems(report), "triples": len(graph)}
+
 
 # -- dprk-kg's side ------------------------------------------------------------------------
 
@@ -261,6 +277,42 @@ class Project:
         nodes = {p[0] for p in problems} | {f"<{p.node}>" for p in report.problems}
         return {"seconds": seconds, "conforms": bool(report.conforms), "problems": problems,
                 "nodes": sorted(nodes)}
+
+    def deputies_slice(self, batch: str, deputies: int, out: str, context: str, hops: int) -> dict:
+        """The first ``deputies`` deputies of ``batch`` (its first 2 + 4 × deputies subjects:
+        the source, the election, then each deputy's person, candidacy, nomination and
+        mandate, as ``generate.generate_deputies`` writes them) into ``out`` (Turtle), and into
+        ``context`` (N-Triples) the ontology and every stored triple reached from the slice's
+        stored nodes in up to ``hops`` steps forward (assemblies, the front, publishers ...):
+        what pyshacl needs beside the slice to judge it without the whole store."""
+        import pyoxigraph as ox
+
+        triples = [q.triple for q in ox.parse(path=batch, format=ox.RdfFormat.TURTLE)]
+        subjects = list(dict.fromkeys(t.subject for t in triples))[:2 + 4 * deputies]
+        keep = set(subjects)
+        part = [t for t in triples if t.subject in keep]
+        Path(out).write_bytes(ox.serialize(part, format=ox.RdfFormat.TURTLE))
+        native = self.kg.store.native
+        ontology = [q.triple for g in self.kg.store.named_graphs() if "/graph/ontology" in g
+                    for q in native.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+        vocabulary = {t.subject for t in ontology}
+        frontier = {t.object for t in part if isinstance(t.object, ox.NamedNode)} - keep - vocabulary
+        seen, found = set(frontier), []
+        for _ in range(hops):
+            step = set()
+            for node in frontier:
+                for q in native.quads_for_pattern(node, None, None):
+                    if isinstance(q.graph_name, ox.DefaultGraph):
+                        continue
+                    found.append(q.triple)
+                    o = q.object
+                    if isinstance(o, ox.NamedNode) and o not in seen and o not in vocabulary:
+                        seen.add(o)
+                        step.add(o)
+            frontier = step
+        stored = list(dict.fromkeys(ontology + found))
+        Path(context).write_bytes(ox.serialize(stored, format=ox.RdfFormat.N_TRIPLES))
+        return {"triples": len(part), "context": len(stored)}
 
     def export(self, view: str, fmt: str, unit: str | None, out: str, repeat: int, budget: float) -> dict:
         export = project_import("export")

@@ -22,7 +22,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     work = tmp_path_factory.mktemp("bench")
     out = work / "bench.json"
     run.main(["--size", "1000", "--cap", "5", "--repeat", "1", "--workdir", str(work),
-              "--deputies", "40", "--json", str(out)])
+              "--deputies", "40", "--baseline", "HEAD", "--json", str(out)])
     return json.loads(out.read_text()), str(work)
 
 
@@ -67,3 +67,14 @@ def test_a_batch_of_deputies_is_validated_and_added_and_reads_stay_fast(report: 
         assert isinstance(row["project"], float), (measure, row)
     moved = next(r for m, r in rows.items() if "moved elsewhere" in m)
     assert moved["note"].startswith("exit 1")  # the batch's injected errors, found on the copy
+
+
+def test_the_deputies_are_measured_beside_a_baseline_of_the_code(report: tuple[dict, str]) -> None:
+    """``--baseline REV``: validate and add with that revision's code in the same run, and
+    this tree's rows give their ratio to it."""
+    rows = [r for r in report[0]["rows"] if r["group"] == "deputies"]
+    baseline = [r for r in rows if ", baseline " in r["measure"]]
+    assert len(baseline) == 4 and all(isinstance(r["project"], float) for r in baseline), baseline
+    assert baseline[2]["note"].startswith("exit 0: added batch")
+    add = next(r for r in rows if r["measure"].startswith("`dprk-kg add`") and r not in baseline)
+    assert "× the baseline's" in add["note"], add

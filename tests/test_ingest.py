@@ -161,13 +161,12 @@ def test_a_failed_write_leaves_no_partial_file(with_base, capsys, monkeypatch):
 
 def test_a_crash_after_the_commit_point_is_repaired_from_the_files(with_base, capsys, monkeypatch):
     """The file landed but the index was half updated: the next command rebuilds from files."""
-    def crash(self, graphs):
-        first = next(iter(graphs))
-        self.native.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(first))
-                                for t in list(graphs[first])[:3])
+    def crash(self, path, graph):
+        self.native.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph))
+                                for q in list(ox.parse(path=path))[:3])
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(EmbeddedStore, "add_graphs", crash)
+    monkeypatch.setattr(EmbeddedStore, "add_file", crash)
     with pytest.raises(KeyboardInterrupt):
         ingest.add(cli.api.open(with_base), [OK], shapes=SHAPES)
     monkeypatch.undo()

