@@ -56,8 +56,13 @@ def _interrupt_when(command: list[str], loaded: str | None, after: float = 0.0) 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc to see the imports start")
 def test_ctrl_c_during_start_up_is_one_line_and_exit_130(built_store):
-    done = _interrupt_when([sys.executable, "-m", "dprk_kg", "--store", str(built_store), "query", "dual-power"],
-                           "pyoxigraph")
+    command = [sys.executable, "-m", "dprk_kg", "--store", str(built_store), "query", "dual-power"]
+    # On a loaded machine this process may not run again before the child has answered (in
+    # under a second): then the Ctrl-C came too late to test anything, and the try is repeated.
+    for _ in range(5):
+        done = _interrupt_when(command, "pyoxigraph")
+        if done.returncode != 0:
+            break
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "dprk-kg: interrupted\n")
 
 
