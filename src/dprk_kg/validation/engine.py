@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -212,16 +213,31 @@ def _bare_integers(check: Any, select: Any, keep: set | None, batch: list[ox.Tri
     return rows
 
 
-def run_sparql(shapes: Shapes, select: Any, keep: set | None, report: Any) -> None:
-    """Run the sh:sparql checks (:mod:`dprk_kg.validation.sparql`) into ``report``."""
+def run_sparql(shapes: Shapes, select: Any, keep: set | None, report: Any,
+               data: Callable[[], Iterable[ox.Triple]]) -> None:
+    """Run the sh:sparql checks (:mod:`dprk_kg.validation.sparql`) into ``report``.
+
+    ``select`` answers over the data; ``data()`` gives the same triples, asked for only when
+    a check reads ``$shapesGraph``: then every check runs on a dataset of their own, the
+    data as the default graph and the shapes as the named graph :attr:`Shapes.name`. Why
+    not the store: it reads the union of its named graphs as the default graph, so the
+    shapes would be read as data there.
+    """
     writer = _ResultWriter(shapes, report)
+    name = None
+    if any(check.reads_shapes_graph for check in shapes.sparql):
+        name = shapes.name
+        dataset = mini_store(list(data()))
+        dataset.extend(ox.Quad(ox_node(s), ox_node(p), ox_node(o), name)
+                       for s, p, o in shapes.graph)
+        select = selector(dataset)
 
     def write(focus: Any, check: SparqlCheck, path: Any, value: Any, messages: list) -> None:
         severity = shapes.graph.value(check.shape, writer.sh.severity) or writer.sh.Violation
         writer.add(focus, check.shape, "SPARQLConstraintComponent", severity, path, value,
                    messages, constraint=check.constraint)
 
-    sparql.run_sparql(shapes.sparql, shapes.graph, select, keep, write, CHECK_THREADS)
+    sparql.run_sparql(shapes.sparql, shapes.graph, select, keep, write, CHECK_THREADS, name)
 
 
 def mini_store(triples: list[ox.Triple]) -> ox.Store:

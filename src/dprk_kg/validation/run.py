@@ -73,7 +73,7 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     problems += name_collisions(store, batch, judgements, name_index, absent)
     report_graph = pyshacl_rest(shapes, lambda: ontology + triples, keep)
     run_core(shapes, select, keep, report_graph, batch.triples)
-    run_sparql(shapes, select, keep, report_graph)
+    run_sparql(shapes, select, keep, report_graph, lambda: ontology + triples)
     report_graph = finish(report_graph, forms)
     problems += shacl_problems(report_graph, label_graph(select, report_graph),
                                shapes.graph, batch)
@@ -127,7 +127,7 @@ def validate_store(store: Store, *, shapes: Shapes | None = None, reference: boo
     store = in_memory(store)
     select = selector(store)
     run_core(shapes, select, None, report_graph, [])
-    run_sparql(shapes, select, None, report_graph)
+    run_sparql(shapes, select, None, report_graph, lambda: (q.triple for q in store.quads()))
     report_graph = finish(report_graph, canonical(shapes.literal_targets))
     problems = shacl_problems(report_graph, label_graph(select, report_graph, store),
                               shapes.graph, Batch())

@@ -36,6 +36,9 @@ class Shapes:
     #: every batch.
     literal_targets: set[ox.Literal]
     terms: set[str]
+    #: The shapes graph's name where a SHACL-SPARQL query reads it (``$shapesGraph``): the
+    #: file it was read from.
+    name: ox.NamedNode
 
 
 def load_shapes(path: Path | None = None) -> Shapes:
@@ -73,4 +76,4 @@ def load_shapes(path: Path | None = None) -> Shapes:
     terms = {str(t) for triple in graph for t in triple if isinstance(t, rdflib.URIRef)}
     return Shapes(graph, core, checks, compile_shapes(core), reach, patterns,
                   {str(o) for o in graph.objects(None, sh.targetObjectsOf)},
-                  literals, terms)
+                  literals, terms, ox.NamedNode(path.resolve().as_uri()))
