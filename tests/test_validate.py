@@ -419,3 +419,19 @@ def test_a_bare_integer_where_a_subtype_is_required_is_found_on_every_path(tmp_p
         full = found(validate_store(store, shapes=project))
     assert {node for node, _ in incremental} == {"bare", "small"}
     assert full == incremental
+
+
+def test_standard_terms_the_project_uses_are_known_whatever_shapes_check_the_batch(tmp_path):
+    """With ``--shapes``, skos:altLabel (which the project's shapes check) is no unknown term;
+    a standard term the project does not use is a warning that suggests another term, never
+    the same one ("did you mean foaf:nick?" on foaf:nick)."""
+    user = tmp_path / "shapes.ttl"
+    user.write_text("<http://example.org/S> a <http://www.w3.org/ns/shacl#NodeShape> ;\n"
+                    f"  <http://www.w3.org/ns/shacl#targetNode> <{FIX}person/kim-jong-un> .\n")
+    text = PREFIXES + """f:person\\/kim-jong-un <http://www.w3.org/2004/02/skos/core#altLabel> "K"@en ;
+        <http://xmlns.com/foaf/0.1/nick> "K" ."""
+    report = validate_batch(memory_store(), read_text(text, "turtle", name="new.ttl"),
+                            shapes=load_shapes(user))
+    unknown = {p.term: p.hint for p in report.problems if p.rule == "unknown-term"}
+    assert set(unknown) == {"foaf:nick"}
+    assert unknown["foaf:nick"] is None or "foaf:nick?" not in unknown["foaf:nick"]

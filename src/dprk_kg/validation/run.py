@@ -18,7 +18,7 @@ from dprk_kg.validation.engine import (finish, in_memory, mini_store, pyshacl_re
                                        run_sparql, selector)
 from dprk_kg.validation.neighbourhood import Overlay, ontology_triples, walk
 from dprk_kg.validation.report import Report, label_graph, shacl_problems
-from dprk_kg.validation.shapes import Shapes, load_shapes
+from dprk_kg.validation.shapes import Shapes, load_shapes, project_terms
 from dprk_kg.validation.terms import canonical, skolem, to_rdflib
 
 if TYPE_CHECKING:  # for the annotation only: the API imports this package
@@ -66,7 +66,8 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
                       + list(shapes.literal_targets))
     keep = {skolem(n) for n in focus} | (targeted & set(forms.values()))
 
-    problems = unknown_terms(batch, vocabulary | shapes.terms, ontology) + ill_formed(batch)
+    problems = unknown_terms(batch, vocabulary | shapes.terms | project_terms(), ontology)
+    problems += ill_formed(batch)
     problems += uncovered(batch, targeted, keep & targeted)
     absent = union.absent()
     problems += duplicates(store, batch, judgements, name_index, absent)

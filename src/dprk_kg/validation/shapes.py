@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +78,11 @@ def load_shapes(path: Path | None = None) -> Shapes:
     return Shapes(graph, core, checks, compile_shapes(core), reach, patterns,
                   {str(o) for o in graph.objects(None, sh.targetObjectsOf)},
                   literals, terms, ox.NamedNode(path.resolve().as_uri()))
+
+
+@cache
+def project_terms() -> frozenset[str]:
+    """The IRIs the project's own shapes mention: terms the project uses, also when other
+    shapes (``--shapes``) check a batch, so that ``skos:altLabel`` is not an unknown term there."""
+    return frozenset(t.value for q in ox.parse(path=resources.shapes_file())
+                     for t in (q.subject, q.predicate, q.object) if isinstance(t, ox.NamedNode))
