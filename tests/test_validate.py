@@ -389,3 +389,49 @@ f:person\\/ri-il-hwan dcterms:date "2024-13-01"^^xsd:date .
     assert [p.component for p in dated] == ["DatatypeConstraintComponent"]
     [own] = [p for p in report.problems if p.rule == "ill-formed-literal"]
     assert "is not a valid xsd:date" in own.message and (own.file, own.line) == ("new.ttl", 13)
+
+
+BARE_NUMBERS = PREFIXES + """
+f:constituency\\/bare a dprk:Constituency ; dprk:constituencyNumber 12 .
+f:constituency\\/typed a dprk:Constituency ; dprk:constituencyNumber "14"^^xsd:positiveInteger .
+f:constituency\\/small a dprk:Constituency ; dprk:constituencyNumber "14"^^xsd:byte .
+"""
+
+
+def test_a_bare_integer_where_a_subtype_is_required_is_found_on_every_path(tmp_path):
+    """The store keeps every integer subtype as xsd:integer; a batch is judged as written,
+    and so is a full validation of a store built from files (its files are read again), so
+    that both find the bare 12 and the xsd:byte, and neither the typed 14."""
+    from dprk_kg import build
+
+    def found(report) -> set[tuple[str, str | None]]:
+        return {(p.node.rsplit("/", 1)[-1], p.value) for p in report.problems
+                if p.message.startswith("ConstituencyNumberValue")}
+
+    project = load_shapes()
+    batch = read_text(BARE_NUMBERS, "turtle", name="bare.ttl")
+    incremental = found(validate_batch(memory_store(), batch, shapes=project))
+    store_dir = tmp_path / "store"
+    build.batches_dir(store_dir).mkdir(parents=True)
+    (build.batches_dir(store_dir) / "bare.ttl").write_text(BARE_NUMBERS)
+    build.build(store_dir)
+    with build.open_store(store_dir) as store:
+        full = found(validate_store(store, shapes=project))
+    assert {node for node, _ in incremental} == {"bare", "small"}
+    assert full == incremental
+
+
+def test_standard_terms_the_project_uses_are_known_whatever_shapes_check_the_batch(tmp_path):
+    """With ``--shapes``, skos:altLabel (which the project's shapes check) is no unknown term;
+    a standard term the project does not use is a warning that suggests another term, never
+    the same one ("did you mean foaf:nick?" on foaf:nick)."""
+    user = tmp_path / "shapes.ttl"
+    user.write_text("<http://example.org/S> a <http://www.w3.org/ns/shacl#NodeShape> ;\n"
+                    f"  <http://www.w3.org/ns/shacl#targetNode> <{FIX}person/kim-jong-un> .\n")
+    text = PREFIXES + """f:person\\/kim-jong-un <http://www.w3.org/2004/02/skos/core#altLabel> "K"@en ;
+        <http://xmlns.com/foaf/0.1/nick> "K" ."""
+    report = validate_batch(memory_store(), read_text(text, "turtle", name="new.ttl"),
+                            shapes=load_shapes(user))
+    unknown = {p.term: p.hint for p in report.problems if p.rule == "unknown-term"}
+    assert set(unknown) == {"foaf:nick"}
+    assert unknown["foaf:nick"] is None or "foaf:nick?" not in unknown["foaf:nick"]

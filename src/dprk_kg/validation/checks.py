@@ -146,7 +146,7 @@ def unknown_terms(batch: Batch, known: set[str], ontology: list[ox.Triple]) -> l
             ours = iri.startswith(namespaces.DPRK)
             if not ours and not iri.startswith(STANDARD):
                 continue
-            match = did_you_mean(curie(iri), candidates)
+            match = did_you_mean(curie(iri), [c for c in candidates if c != curie(iri)])
             hint = f"unknown term {curie(iri)}: did you mean {match}?" if match else None
             place = batch.where(t.subject)
             out.append(Problem(

@@ -17,9 +17,9 @@ matches a tag or its first part, case-insensitively. Whatever is not translated 
 stays in the graph pyshacl runs, together with every shape it nests, so nothing is skipped.
 
 One gap the store imposes: pyoxigraph stores every integer subtype (``xsd:nonNegativeInteger``
-...) as ``xsd:integer``, so on the store a valid integer in range counts as the subtype; the
-literals of a batch are known as written, and :attr:`CoreCheck.exact` lets the validator
-check those exactly.
+...) as ``xsd:integer``, so on the store a valid integer in range counts as the subtype; where
+the literals are known as written (a batch's, a built store's files) :attr:`CoreCheck.exact`
+lets the validator judge those exactly (:func:`dprk_kg.validation.engine.run_core`).
 """
 
 from __future__ import annotations
@@ -80,8 +80,8 @@ class CoreCheck:
     targets: str  # the pattern binding ?this to the focus nodes
     path: Any  # sh:resultPath (rdflib term) or None
     severity: Any
-    #: (predicate, datatype) of a datatype check on an integer subtype: batch literals
-    #: are checked exactly against it (the store keeps only xsd:integer).
+    #: (predicate, datatype) of a datatype check on an integer subtype: literals known as
+    #: written are checked exactly against it (the store keeps only xsd:integer).
     exact: tuple[str, str] | None = None
 
 

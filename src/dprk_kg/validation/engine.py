@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from dprk_kg.build import current_index, memory_copy
+from dprk_kg.build import current_index, inputs, is_stale, memory_copy, read_quads
 from dprk_kg.errors import UserError
 from dprk_kg.store import Store
 from dprk_kg.validation.compile import INTEGERS, resolve
@@ -20,26 +22,51 @@ from dprk_kg.validation.sparql import SparqlCheck
 from dprk_kg.validation.terms import canonical, ox_node, rdflib_term, skolem, to_rdflib
 
 
-def in_memory(store: Store) -> Store:
-    """An in-memory copy of an on-disk store (a remote one is queried where it is).
+def in_memory(store: Store, predicates: AbstractSet[str] = frozenset()
+              ) -> tuple[Store, list[ox.Triple] | None]:
+    """An in-memory copy of an on-disk store (a remote one is queried where it is), and, for
+    a built store, its triples of ``predicates`` whose object is an integer-typed literal as
+    the files write it (None when not known).
 
-    Why: the checks join every focus node with its values, and RocksDB's lookups make those
-    joins about 15 times slower on disk than in memory (FactSourced at 100k triples: 10.5 s
-    against 0.7 s). A built store's files are loaded again (1M triples: about 5 s); any
-    other on-disk store is scanned (about 20 µs a quad).
+    Why a copy: the checks join every focus node with its values, and RocksDB's lookups make
+    those joins about 15 times slower on disk than in memory (FactSourced at 100k triples:
+    10.5 s against 0.7 s). A built store's files are loaded again (1M triples: about 5 s);
+    any other on-disk store is scanned (about 20 µs a quad). Why the literals: the store
+    keeps every integer subtype as xsd:integer (:func:`run_core`); when ``predicates`` (those
+    an integer sh:datatype checks) is not empty the files are parsed here instead of by the
+    native loader, so that the copy and the literals as written share their blank nodes.
     """
     native, path = getattr(store, "native", None), getattr(store, "path", None)
     if native is None or path is None:
-        return store
+        return store, None
     store_dir = Path(path).parent
-    if current_index(store_dir) == Path(path):
-        loaded = memory_copy(store_dir)
-        if loaded is not None:
-            return loaded
+    if current_index(store_dir) == Path(path) and not is_stale(store_dir):
+        if not predicates:
+            loaded = memory_copy(store_dir)
+            if loaded is not None:
+                return loaded, None
+        else:
+            return _as_written(store_dir, predicates)
     copy = Store.memory()
     copy.native.bulk_extend(native.quads_for_pattern(None, None, None))
-    return copy
+    return copy, None
 
+
+def _as_written(store_dir: Path, predicates: AbstractSet[str]) -> tuple[Store, list[ox.Triple]]:
+    """The built store's files in a store in memory, and their integer-typed literals of
+    ``predicates`` as written (see :func:`in_memory`)."""
+    copy, written = Store.memory(), []
+
+    def quads() -> Iterator[ox.Quad]:
+        for item in inputs(store_dir):
+            for q in read_quads(item):
+                if q.predicate.value in predicates and isinstance(q.object, ox.Literal) \
+                        and q.object.datatype.value in INTEGERS:
+                    written.append(q.triple)
+                yield q
+
+    copy.native.bulk_extend(quads())
+    return copy, written
 
 
 def empty_report() -> Any:
@@ -158,10 +185,11 @@ CHECK_THREADS = min(os.cpu_count() or 1, 4)
 
 
 def run_core(shapes: Shapes, select: Any, keep: set | None, report: Any,
-             batch: list[ox.Triple]) -> None:
+             written: list[ox.Triple], *, complete: bool = False) -> None:
     """Run each compiled core check once, adding the results for the focus nodes in ``keep``
-    (all when None). ``batch``: triples whose literals are known as written (see
-    :attr:`dprk_kg.validation.compile.CoreCheck.exact`).
+    (all when None). ``written``: triples whose literals are known as written (a batch's), or
+    with ``complete``, every integer-typed literal of the data whose predicate an integer
+    sh:datatype checks (see :func:`_exact`).
 
     The checks' queries run in threads; their results are written in the checks' order,
     so the report is the same as one check after another would give.
@@ -174,7 +202,7 @@ def run_core(shapes: Shapes, select: Any, keep: set | None, report: Any,
     def violations(check: Any) -> list[dict]:
         rows = [r for r in select(check.query, None) if keep is None or r["this"] in keep]
         if check.exact is not None:
-            rows += _bare_integers(check, select, keep, batch)
+            rows = _exact(check, rows, select, keep, written, complete)
         return rows
 
     with ThreadPoolExecutor(CHECK_THREADS) as pool:
@@ -187,41 +215,71 @@ def run_core(shapes: Shapes, select: Any, keep: set | None, report: Any,
                        row.get("value"), messages)
 
 
-def _bare_integers(check: Any, select: Any, keep: set | None, batch: list[ox.Triple]
-                   ) -> list[dict]:
-    """Batch literals of another integer type where an integer subtype is required: the store
-    folds them all into xsd:integer, so only the batch as written shows them."""
+def _exact(check: Any, rows: list[dict], select: Any, keep: set | None,
+           written: list[ox.Triple], complete: bool) -> list[dict]:
+    """The rows of an integer sh:datatype check with the literals known as written.
+
+    The store folds every integer subtype into xsd:integer, so its query accepts an integer
+    in range as the subtype and shows a folded value. Without ``complete`` (a batch against
+    the store) the batch's literals of another integer type are added as violations; with
+    it (every such literal of the data is in ``written``), each is judged as written, as
+    SHACL defines sh:datatype (the datatype itself, a valid lexical form, in its range), and
+    replaces the query's rows of integer-typed values.
+    """
     predicate, datatype = check.exact
-    found = [t for t in batch if t.predicate.value == predicate and isinstance(t.object, ox.Literal)
-             and t.object.datatype.value in INTEGERS and t.object.datatype.value != datatype]
+    found = list(dict.fromkeys(
+        t for t in written if t.predicate.value == predicate and isinstance(t.object, ox.Literal)
+        and t.object.datatype.value in INTEGERS))
+    if complete:
+        rows = [r for r in rows if not (isinstance(r.get("value"), ox.Literal)
+                                        and r["value"].datatype.value in INTEGERS)]
     if not found:
-        return []
+        return rows
     low, high = INTEGERS[datatype]
     targets = {r["this"] for r in
                select(f"SELECT DISTINCT ?this WHERE {{ {check.targets} }}", None)}
-    rows = []
     for t in found:
-        this = skolem(t.subject)
-        try:
-            number = int(t.object.value)
-        except ValueError:
-            continue  # ill-typed: the SELECT reports it
+        this = t.subject if t.subject in targets else skolem(t.subject)
+        if this not in targets or (keep is not None and this not in keep):
+            continue
+        lexical = t.object.value
+        if not re.fullmatch(r"[+-]?[0-9]+", lexical):
+            if complete:
+                rows.append({"this": this, "value": t.object})
+            continue  # without ``complete`` the query reports it: ill-typed stays as written
+        number = int(lexical)
         in_range = (low is None or number >= low) and (high is None or number <= high)
-        if in_range and this in targets and (keep is None or this in keep):
-            rows.append({"this": this, "value": t.object})
+        if not in_range or t.object.datatype.value != datatype:
+            if complete or in_range:
+                rows.append({"this": this, "value": t.object})
     return rows
 
 
-def run_sparql(shapes: Shapes, select: Any, keep: set | None, report: Any) -> None:
-    """Run the sh:sparql checks (:mod:`dprk_kg.validation.sparql`) into ``report``."""
+def run_sparql(shapes: Shapes, select: Any, keep: set | None, report: Any,
+               data: Callable[[], Iterable[ox.Triple]]) -> None:
+    """Run the sh:sparql checks (:mod:`dprk_kg.validation.sparql`) into ``report``.
+
+    ``select`` answers over the data; ``data()`` gives the same triples, asked for only when
+    a check reads ``$shapesGraph``: then every check runs on a dataset of their own, the
+    data as the default graph and the shapes as the named graph :attr:`Shapes.name`. Why
+    not the store: it reads the union of its named graphs as the default graph, so the
+    shapes would be read as data there.
+    """
     writer = _ResultWriter(shapes, report)
+    name = None
+    if any(check.reads_shapes_graph for check in shapes.sparql):
+        name = shapes.name
+        dataset = mini_store(list(data()))
+        dataset.extend(ox.Quad(ox_node(s), ox_node(p), ox_node(o), name)
+                       for s, p, o in shapes.graph)
+        select = selector(dataset)
 
     def write(focus: Any, check: SparqlCheck, path: Any, value: Any, messages: list) -> None:
         severity = shapes.graph.value(check.shape, writer.sh.severity) or writer.sh.Violation
         writer.add(focus, check.shape, "SPARQLConstraintComponent", severity, path, value,
                    messages, constraint=check.constraint)
 
-    sparql.run_sparql(shapes.sparql, shapes.graph, select, keep, write, CHECK_THREADS)
+    sparql.run_sparql(shapes.sparql, shapes.graph, select, keep, write, CHECK_THREADS, name)
 
 
 def mini_store(triples: list[ox.Triple]) -> ox.Store:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,9 @@ class Shapes:
     #: every batch.
     literal_targets: set[ox.Literal]
     terms: set[str]
+    #: The shapes graph's name where a SHACL-SPARQL query reads it (``$shapesGraph``): the
+    #: file it was read from.
+    name: ox.NamedNode
 
 
 def load_shapes(path: Path | None = None) -> Shapes:
@@ -73,4 +77,12 @@ def load_shapes(path: Path | None = None) -> Shapes:
     terms = {str(t) for triple in graph for t in triple if isinstance(t, rdflib.URIRef)}
     return Shapes(graph, core, checks, compile_shapes(core), reach, patterns,
                   {str(o) for o in graph.objects(None, sh.targetObjectsOf)},
-                  literals, terms)
+                  literals, terms, ox.NamedNode(path.resolve().as_uri()))
+
+
+@cache
+def project_terms() -> frozenset[str]:
+    """The IRIs the project's own shapes mention: terms the project uses, also when other
+    shapes (``--shapes``) check a batch, so that ``skos:altLabel`` is not an unknown term there."""
+    return frozenset(t.value for q in ox.parse(path=resources.shapes_file())
+                     for t in (q.subject, q.predicate, q.object) if isinstance(t, ox.NamedNode))

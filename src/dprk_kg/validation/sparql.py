@@ -11,9 +11,13 @@ the difference runs once with ``$this`` unbound and its rows are kept for the fo
 filter, optional condition or BIND that reads it sees it bound from its own pattern, and no
 sub-select, aggregate or slice reads it. The project's shapes are written that way.
 
+``$shapesGraph`` is pre-bound to the IRI of the shapes graph, a named graph of the dataset the
+queries that read it run on (SHACL §5.2.1 allows a processor to refuse them instead; this one
+answers them): see :func:`dprk_kg.validation.engine.run_sparql`.
+
 What SHACL-SPARQL forbids (``MINUS``, ``VALUES``, ``SERVICE``, ``AS $this``, a sub-select
-that does not return ``$this``) and what this engine does not give (``$shapesGraph``) is a
-:class:`~dprk_kg.errors.UserError` when the shapes load: never a silent pass.
+that does not return ``$this``) is a :class:`~dprk_kg.errors.UserError` when the shapes load:
+never a silent pass.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ class SparqlCheck:
     targets: str  # a SPARQL pattern binding ?this to the shape's targets
     #: The query gives the same rows run once with $this unbound (see the module docstring).
     unbound: bool
+    #: The query reads $shapesGraph: it runs where the shapes graph is a named graph.
+    reads_shapes_graph: bool = False
 
 
 def split_sparql(graph: Any) -> tuple[Any, list[SparqlCheck]]:
@@ -88,7 +94,8 @@ def _check(graph: Any, shape: Any, constraint: Any, targets: str) -> SparqlCheck
     query = declared + text
     _refuse_unsupported(query, shape)
     return SparqlCheck(shape, constraint, rewrite_closures(query), targets,
-                       unbound_is_prebound(query, shape))
+                       unbound_is_prebound(query, shape),
+                       bool(re.search(r"[?$]shapesGraph\b", _code(query))))
 
 
 def prefixes(graph: Any, constraint: Any) -> dict[str, str]:
@@ -128,9 +135,6 @@ def _refuse_unsupported(query: str, shape: Any) -> None:
                             "does not allow with pre-bound variables")
     if re.search(r"\bAS\s*[?$](this|currentShape|shapesGraph)\b", code, re.I):
         raise UserError(f"the SPARQL constraint of {shape} binds a pre-bound variable with AS")
-    if re.search(r"[?$]shapesGraph\b", code):
-        raise UserError(f"the SPARQL constraint of {shape} reads $shapesGraph: the shapes are "
-                        "not a graph of the store, so it cannot be evaluated")
     for match in list(re.finditer(r"\bSELECT\b", code, re.I))[1:]:
         head = code[match.end():code.find("{", match.end())]
         if re.search(r"[?$]this\b", code) and not re.search(r"[?$]this\b", head):
@@ -218,13 +222,16 @@ def prebind(query: str, values: dict[str, ox.NamedNode | ox.Literal]) -> str:
 
 
 def run_sparql(checks: list[SparqlCheck], graph: Any, select: Callable, keep: set | None,
-               write: Callable[..., None], threads: int = 1) -> None:
+               write: Callable[..., None], threads: int = 1,
+               shapes_graph: ox.NamedNode | None = None) -> None:
     """Run each check for its focus nodes in ``keep`` (all when None), calling
     ``write(focus, check, path, value, messages)`` for each result.
 
     ``select(query, this)`` answers a SELECT as rows of {variable: term}. On a batch's
     neighbourhood the rows of nodes outside ``keep`` are dropped: their neighbourhood is
-    not all there. ``threads``: how many checks are evaluated at once.
+    not all there. ``threads``: how many checks are evaluated at once. ``shapes_graph``:
+    the name of the shapes graph in the dataset ``select`` reads, pre-bound to
+    ``$shapesGraph`` (required when a check reads it).
     """
     import rdflib
 
@@ -238,8 +245,13 @@ def run_sparql(checks: list[SparqlCheck], graph: Any, select: Callable, keep: se
             targets &= keep
         if not targets:
             return []
-        shape = {"currentShape": ox.NamedNode(str(check.shape))} \
+        shape: dict[str, Any] = {"currentShape": ox.NamedNode(str(check.shape))} \
             if isinstance(check.shape, rdflib.URIRef) else {}
+        if check.reads_shapes_graph:
+            if shapes_graph is None:
+                raise UserError(f"the SPARQL constraint of {check.shape} reads $shapesGraph, "
+                                "but the shapes are not a graph of the data queried")
+            shape["shapesGraph"] = shapes_graph
         if check.unbound:
             return [dict(r) for r in select(prebind(check.query, shape), None)
                     if r.get("this") in targets]
