@@ -321,7 +321,7 @@ def test_every_open_county_tenure_is_last_attested_by_a_source_of_that_date(grap
 
 
 @pytest.mark.parametrize(("post", "person", "hangul", "source"), [
-    ("kumya-chief-secretary", "ri-ho-bom", None, "kcna-2025-02-04-kumya"),
+    ("kumya-chief-secretary", "ri-ho-bom", "리호범", "kcna-2025-02-04-kumya"),
     ("hamju-chief-secretary", "ju-chang-sok", None, "kcna-2025-01-hamju"),
     ("onchon-chief-secretary", "ryu-song-chol", None, "kcna-2025-01-21-onchon"),
     ("unchon-chief-secretary", "choe-yong-hyon", None, "kcna-2025-01-15-unchon"),
@@ -333,6 +333,8 @@ def test_every_open_county_tenure_is_last_attested_by_a_source_of_that_date(grap
     ("yomju-chief-secretary", "kim-hyon-chol", "김현철", "vok-2025-12-26-yomju"),
     ("unpa-chief-secretary", "ri-ung-chon", "리응천", "kcna-2025-01-11-unpha"),
     ("rangrim-chief-secretary", "ri-yong-il-rangrim", "리용일", "kcna-2025-12-16-rangnim-ko"),
+    ("kosan-chief-secretary", "pak-ryong-bok", None, "vok-2025-01-30-kosan"),
+    ("yontan-chief-secretary", "jon-nam-chol", None, "vok-2025-01-yonthan"),
 ])
 def test_county_chief_secretaries_are_those_the_2025_inauguration_reports_name(graph, post, person, hangul, source):
     """Each report of a county's regional-industry factories names the county's chief secretary."""
