@@ -20,7 +20,6 @@ import importlib.util
 import shutil
 import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 import rdflib
@@ -231,8 +230,22 @@ def holders(graph: rdflib.Graph, post: str, on: date) -> set[str]:
     # A Wikipedia mirror: 정상학 chairman of the Central Auditing Commission until June 2022.
     ("wpk-cac-chairman", date(2021, 6, 1), {"정상학"}),
     ("wpk-cac-chairman", date(2022, 7, 1), set()),
+    # The wiki's 14th Cabinet: 리용호 to 18 January 2020, then 리선권; Reuters, 2022-06-11: 최선희
+    # appointed at the plenary meeting of 8-10 June 2022.
+    ("minister-of-foreign-affairs", date(2019, 6, 1), {"리용호"}),
+    ("minister-of-foreign-affairs", date(2021, 6, 1), {"리선권"}),
+    ("minister-of-foreign-affairs", date(2023, 1, 1), {"최선희"}),
+    # The wiki: 로두철 to 11 January 2020, then 김일철; Etoday, 2021-01-18: 박정근 in 김일철's place.
+    ("state-planning-commission-chairman", date(2019, 6, 1), {"로두철"}),
+    ("state-planning-commission-chairman", date(2020, 6, 1), {"김일철"}),
+    ("state-planning-commission-chairman", date(2021, 6, 1), {"박정근"}),
+    # Tongil News (2014): 홍선옥; Channel A (2023-12-22): 고길선 (정영국, elected in 2019, left on a
+    # day no source gives, so his tenure is not placed on any date).
+    ("spa-standing-committee-secretary-general", date(2015, 1, 1), {"홍선옥"}),
+    ("spa-standing-committee-secretary-general", date(2020, 1, 1), set()),
+    ("spa-standing-committee-secretary-general", date(2024, 1, 1), {"고길선"}),
 ])
-def test_party_post_holders_as_of_a_sourced_date(graph, post, on, names):
+def test_post_holders_as_of_a_sourced_date(graph, post, on, names):
     assert holders(graph, post, on) == names
 
 
@@ -334,27 +347,6 @@ def test_converter_refuses_a_bad_row_with_its_file_and_line(tmp_path):
     with pytest.raises(converter.RowError, match=rf"sac\.csv:{bad}: start must be a date"):
         converter.tenures(table, converter.english_labels())
     assert not table.with_suffix(".ttl").exists()
-
-
-@pytest.mark.parametrize(("post", "on", "names"), [
-    # The wiki's 14th Cabinet: 리용호 to 18 January 2020, then 리선권; Reuters, 2022-06-11: 최선희
-    # appointed at the plenary meeting of 8-10 June 2022.
-    ("minister-of-foreign-affairs", date(2019, 6, 1), {"리용호"}),
-    ("minister-of-foreign-affairs", date(2021, 6, 1), {"리선권"}),
-    ("minister-of-foreign-affairs", date(2023, 1, 1), {"최선희"}),
-    # The wiki: 로두철 to 11 January 2020, then 김일철; Etoday, 2021-01-18: 박정근 in 김일철's place.
-    ("state-planning-commission-chairman", date(2019, 6, 1), {"로두철"}),
-    ("state-planning-commission-chairman", date(2020, 6, 1), {"김일철"}),
-    ("state-planning-commission-chairman", date(2021, 6, 1), {"박정근"}),
-    # Tongil News (2014): 홍선옥; Channel A (2023-12-22): 고길선 (정영국, elected in 2019, left on a
-    # day no source gives, so his tenure is not placed on any date).
-    ("spa-standing-committee-secretary-general", date(2015, 1, 1), {"홍선옥"}),
-    ("spa-standing-committee-secretary-general", date(2020, 1, 1), set()),
-    ("spa-standing-committee-secretary-general", date(2024, 1, 1), {"고길선"}),
-])
-def test_state_post_holders_as_of_a_sourced_date(graph, post, on, names):
-    tenures = graph.subjects(D.post, rdflib.URIRef(KG + "post/" + post))
-    assert hangul(graph, {graph.value(t, ORG.member) for t in tenures if running(graph, t, on)}) == names
 
 
 def test_spa_standing_committee_of_the_13th_spa_is_the_list_tongil_news_gives(graph):
