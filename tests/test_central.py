@@ -357,3 +357,16 @@ def test_spa_standing_committee_of_the_13th_spa_is_the_list_tongil_news_gives(gr
                "김정순", "류미영", "강명철", "강수린", "전경남"}
     assert hangul(graph, members(graph, BODY["spa-standing-committee"], date(2014, 4, 10))) == elected | {"리명길", "김완수"}
     assert hangul(graph, members(graph, BODY["spa-standing-committee"], date(2018, 1, 1))) == elected | {"장춘실", "박명철"}
+
+
+def test_kim_yang_gon_funeral_committee_is_the_list_nocut_news_prints(graph):
+    # Nocut News reprints KCNA's list of 30 December 2015: chairman 김정은 and 69 members in order.
+    printed = set("""김영남 황병서 박봉주 김기남 최룡해 최태복 박영식 리영길 양형섭 강석주 리용무 오극렬 김원홍 곽범기
+        오수용 김평해 최부일 로두철 조연준 임철웅 김덕훈 김용진 리무영 리철만 김영대 류미영 리일환 리만건 김만성
+        최상건 리영래 김정임 김중협 홍인범 김경옥 최휘 리병철 김용수 전일춘 정명학 김히택 전경남 서홍찬 노광철
+        림광일 조남진 렴철성 조경철 윤동현 김형룡 김영철 오금철 태종수 김수길 박태성 김능오 전승훈 박영호 박태덕
+        김재룡 박정남 리상원 강양모 림경만 김완수 원동연 리종혁 김진국 박진식""".split())
+    assert len(printed) == 69
+    committee = BODY["kim-yang-gon-funeral-committee"]
+    assert hangul(graph, members(graph, committee, date(2015, 12, 30))) == printed | {"김정은"}
+    assert not members(graph, committee, date(2016, 1, 1))

@@ -316,6 +316,7 @@ BODIES = {
     "spa-legislation-committee": "Legislation Committee of the SPA",
     "spa-budget-committee": "Budget Committee of the SPA",
     "spa-foreign-affairs-committee": "Foreign Affairs Committee of the SPA",
+    "kim-yang-gon-funeral-committee": "State Funeral Committee of Kim Yang Gon",
 }
 
 
