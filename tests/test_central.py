@@ -370,3 +370,14 @@ def test_kim_yang_gon_funeral_committee_is_the_list_nocut_news_prints(graph):
     committee = BODY["kim-yang-gon-funeral-committee"]
     assert hangul(graph, members(graph, committee, date(2015, 12, 30))) == printed | {"김정은"}
     assert not members(graph, committee, date(2016, 1, 1))
+
+
+def test_yon_hyong_muk_funeral_committee_is_the_list_tongil_news_prints_as_far_as_it_goes(graph):
+    # Tongil News reprints KCNA's list of 23 October 2005 (chairman 조명록, 49 in all); the copy read
+    # breaks off after 리재일, the 25th member, so these 26 are all the graph can name.
+    printed = set("""조명록 김영남 박봉주 김영춘 김일철 전병호 리용무 최태복 양형섭 최영림 김기남 김중린 홍성남 곽범기
+        로두철 전승훈 김영대 류미영 백세봉 박용석 박남기 리광호 채희정 리용철 리제강 리재일""".split())
+    assert len(printed) == 26
+    committee = BODY["yon-hyong-muk-funeral-committee"]
+    assert hangul(graph, members(graph, committee, date(2005, 10, 23))) == printed
+    assert not members(graph, committee, date(2005, 10, 25))

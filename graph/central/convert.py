@@ -317,6 +317,7 @@ BODIES = {
     "spa-budget-committee": "Budget Committee of the SPA",
     "spa-foreign-affairs-committee": "Foreign Affairs Committee of the SPA",
     "kim-yang-gon-funeral-committee": "State Funeral Committee of Kim Yang Gon",
+    "yon-hyong-muk-funeral-committee": "State Funeral Committee of Yon Hyong Muk",
 }
 
 
