@@ -227,9 +227,10 @@ def holders(graph: rdflib.Graph, post: str, on: date) -> set[str]:
     # Hankyoreh, 2021-02-12: 오수용 replaced 김두일 at the Economic Department in February 2021.
     ("wpk-economic-department-director", date(2021, 1, 20), {"김두일"}),
     ("wpk-economic-department-director", date(2021, 3, 1), {"오수용"}),
-    # A Wikipedia mirror: 정상학 chairman of the Central Auditing Commission until June 2022.
+    # A Wikipedia mirror: 정상학 chairman of the Central Auditing Commission until June 2022;
+    # Foresight (2022): 김재룡 his successor at the plenary meeting of 8-10 June 2022.
     ("wpk-cac-chairman", date(2021, 6, 1), {"정상학"}),
-    ("wpk-cac-chairman", date(2022, 7, 1), set()),
+    ("wpk-cac-chairman", date(2022, 7, 1), {"김재룡"}),
     # The wiki's 14th Cabinet: 리용호 to 18 January 2020, then 리선권; Reuters, 2022-06-11: 최선희
     # appointed at the plenary meeting of 8-10 June 2022.
     ("minister-of-foreign-affairs", date(2019, 6, 1), {"리용호"}),
