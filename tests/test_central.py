@@ -11,7 +11,9 @@
   29 September 2021 are as the sources list them.
 - A person is found under the spellings the press uses (Choi, Lee, Park; hyphens).
 - The committed Turtle is what graph/central/convert.py writes from the tables, and the
-  converter refuses a bad row with its file and line.
+  converter refuses a bad row with its file and line; a row with status 'ended-by' writes an
+  end that is only an upper bound, and is refused without an end date or a last attestation
+  between the start and the bound.
 """
 
 from __future__ import annotations
@@ -381,3 +383,64 @@ def test_yon_hyong_muk_funeral_committee_is_the_list_tongil_news_prints_as_far_a
     committee = BODY["yon-hyong-muk-funeral-committee"]
     assert hangul(graph, members(graph, committee, date(2005, 10, 23))) == printed
     assert not members(graph, committee, date(2005, 10, 25))
+
+
+# -- status 'ended-by': an end that is only an upper bound (docs/design.md) ------------------------
+
+#: The SAC row of No Kwang Chol (recalled on 12 April 2020), its cells to be changed per test.
+BOUND_ROW = {"end": "2020-04-12", "end_precision": "", "status": "ended-by", "last_attested": "2019-04-12"}
+
+
+def sac_table_with(tmp_path, **cells) -> tuple[object, int]:
+    """A copy of sac.csv whose No Kwang Chol row has the cells given, and that row's line."""
+    converter = load_converter()
+    table = tmp_path / "sac.csv"
+    shutil.copy(CENTRAL / "sac.csv", table)
+    header, rows = converter.read_table(table)
+    number, row = next((n, r) for n, r in rows if r["person"] == "no-kwang-chol" and r["body"])
+    row = {**row, **BOUND_ROW, **cells}
+    lines = table.read_text(encoding="utf-8").splitlines()
+    columns = next(line for line in lines if not line.startswith("#")).split(",")
+    lines[number - 1] = ",".join('"' + row[c].replace('"', '""') + '"' for c in columns)
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return table, number
+
+
+def test_an_ended_by_row_writes_an_upper_bound_end_with_its_last_attestation(tmp_path):
+    converter = load_converter()
+    table, _ = sac_table_with(tmp_path)
+    g = rdflib.Graph().parse(data=converter.tenures(table, converter.english_labels()).text, format="turtle")
+    tenure = rdflib.URIRef(KG + "membership/state-affairs-commission-no-kwang-chol-2019-04-11")
+    assert g.value(tenure, D.tenureStatus) == D.Ended
+    assert g.value(tenure, D.endQualifier) == D.NoLaterThan
+    assert str(g.value(tenure, D.endDate)) == "2020-04-12"
+    assert str(g.value(tenure, D.lastAttested)) == "2019-04-12"
+    assert "to no later than 2020-04-12" in str(g.value(tenure, RDFS.label))
+    # an ordinary ended row writes no qualifier
+    table, _ = sac_table_with(tmp_path, status="ended")
+    g = rdflib.Graph().parse(data=converter.tenures(table, converter.english_labels()).text, format="turtle")
+    assert g.value(tenure, D.endQualifier) is None
+
+
+def test_an_ended_by_row_within_the_month_of_an_imprecise_bound_is_accepted(tmp_path):
+    converter = load_converter()
+    table, _ = sac_table_with(tmp_path, end="2020-04-01", end_precision="month", last_attested="2020-04-10")
+    assert "dprk:NoLaterThan" in converter.tenures(table, converter.english_labels()).text
+
+
+@pytest.mark.parametrize(("cells", "message"), [
+    ({"end": "", "end_precision": ""}, "status 'ended-by' needs an end date"),
+    ({"last_attested": ""}, "status 'ended-by' needs last_attested"),
+    ({"last_attested": "2020-04-13"}, "last_attested 2020-04-13 is after the upper bound 2020-04-12"),
+    ({"end": "2020-04-01", "end_precision": "month", "last_attested": "2020-05-01"},
+     "last_attested 2020-05-01 is after the upper bound 2020-04-01"),
+    ({"last_attested": "2019-04-10"}, "last_attested 2019-04-10 is before the start 2019-04-11"),
+    ({"status": "end-unknown"}, "an end date needs status 'ended' or 'ended-by'"),
+], ids=["no-end", "no-last-attested", "attested-after-bound", "attested-after-month-bound",
+        "attested-before-start", "end-date-on-an-open-tenure"])
+def test_converter_refuses_an_upper_bound_row_it_cannot_write(tmp_path, cells, message):
+    converter = load_converter()
+    table, number = sac_table_with(tmp_path, **cells)
+    with pytest.raises(converter.RowError, match=rf"sac\.csv:{number}: {message}"):
+        converter.tenures(table, converter.english_labels())
+    assert not table.with_suffix(".ttl").exists()
