@@ -117,8 +117,8 @@ def hangul(graph: rdflib.Graph, persons: set) -> set[str]:
 # then find (the sizes the sources give, or what the sources read name).
 BODIES = [
     ("wpk-politburo-presidium", date(2021, 1, 10), 5),
-    # 28 elected (Aju); Ri Man Gon's first membership ended on a day no source gives (Chosun Ilbo,
-    # 2019), so the as-of rule does not place it.
+    # 28 elected (Aju); Ri Man Gon's first membership ended on a day no source gives, no later
+    # than his by-election of 10 April 2019 (Chosun Ilbo): an upper bound.
     ("wpk-politburo", date(2016, 5, 9), 27),
     ("wpk-politburo", date(2021, 1, 10), 29),
     ("wpk-secretariat", date(2021, 1, 10), 8),
@@ -242,9 +242,9 @@ def holders(graph: rdflib.Graph, post: str, on: date) -> set[str]:
     ("state-planning-commission-chairman", date(2020, 6, 1), {"김일철"}),
     ("state-planning-commission-chairman", date(2021, 6, 1), {"박정근"}),
     # Tongil News (2014): 홍선옥; Channel A (2023-12-22): 고길선 (정영국, elected in 2019, left on a
-    # day no source gives, so his tenure is not placed on any date).
+    # day no source gives, no later than the meeting of 21 December 2023 that names her: an upper bound).
     ("spa-standing-committee-secretary-general", date(2015, 1, 1), {"홍선옥"}),
-    ("spa-standing-committee-secretary-general", date(2020, 1, 1), set()),
+    ("spa-standing-committee-secretary-general", date(2020, 1, 1), {"정영국"}),
     ("spa-standing-committee-secretary-general", date(2024, 1, 1), {"고길선"}),
 ])
 def test_post_holders_as_of_a_sourced_date(graph, post, on, names):
@@ -358,7 +358,9 @@ def test_spa_standing_committee_of_the_13th_spa_is_the_list_tongil_news_gives(gr
     elected = {"김영남", "양형섭", "김영대", "김영주", "최영림", "홍선옥", "김양건", "태종수", "현상주",
                "김정순", "류미영", "강명철", "강수린", "전경남"}
     assert hangul(graph, members(graph, BODY["spa-standing-committee"], date(2014, 4, 10))) == elected | {"리명길", "김완수"}
-    assert hangul(graph, members(graph, BODY["spa-standing-committee"], date(2018, 1, 1))) == elected | {"장춘실", "박명철"}
+    # 김양건 was dead by 30 December 2015, when KCNA announced his state funeral (Kukmin Ilbo).
+    assert hangul(graph, members(graph, BODY["spa-standing-committee"], date(2018, 1, 1))) == \
+        (elected - {"김양건"}) | {"장춘실", "박명철"}
 
 
 def test_kim_yang_gon_funeral_committee_is_the_list_nocut_news_prints(graph):
