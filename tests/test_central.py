@@ -358,9 +358,11 @@ def test_spa_standing_committee_of_the_13th_spa_is_the_list_tongil_news_gives(gr
     elected = {"김영남", "양형섭", "김영대", "김영주", "최영림", "홍선옥", "김양건", "태종수", "현상주",
                "김정순", "류미영", "강명철", "강수린", "전경남"}
     assert hangul(graph, members(graph, BODY["spa-standing-committee"], date(2014, 4, 10))) == elected | {"리명길", "김완수"}
-    # 김양건 was dead by 30 December 2015, when KCNA announced his state funeral (Kukmin Ilbo).
+    # 김양건 was dead by 30 December 2015, when KCNA announced his state funeral (Kukmin Ilbo);
+    # 류미영 died a member on 23 November 2016 (Yonhap; Newsis quoting KCNA's obituary).
+    assert hangul(graph, members(graph, BODY["spa-standing-committee"], date(2016, 11, 23))) >= {"류미영"}
     assert hangul(graph, members(graph, BODY["spa-standing-committee"], date(2018, 1, 1))) == \
-        (elected - {"김양건"}) | {"장춘실", "박명철"}
+        (elected - {"김양건", "류미영"}) | {"장춘실", "박명철"}
 
 
 def test_kim_yang_gon_funeral_committee_is_the_list_nocut_news_prints(graph):
