@@ -11,7 +11,9 @@
   29 September 2021 are as the sources list them.
 - A person is found under the spellings the press uses (Choi, Lee, Park; hyphens).
 - The committed Turtle is what graph/central/convert.py writes from the tables, and the
-  converter refuses a bad row with its file and line.
+  converter refuses a bad row with its file and line; a row with status 'ended-by' writes an
+  end that is only an upper bound, and is refused without an end date or a last attestation
+  between the start and the bound.
 """
 
 from __future__ import annotations
@@ -115,8 +117,8 @@ def hangul(graph: rdflib.Graph, persons: set) -> set[str]:
 # then find (the sizes the sources give, or what the sources read name).
 BODIES = [
     ("wpk-politburo-presidium", date(2021, 1, 10), 5),
-    # 28 elected (Aju); Ri Man Gon's first membership ended on a day no source gives (Chosun Ilbo,
-    # 2019), so the as-of rule does not place it.
+    # 28 elected (Aju); Ri Man Gon's first membership ended on a day no source gives, no later
+    # than his by-election of 10 April 2019 (Chosun Ilbo): an upper bound.
     ("wpk-politburo", date(2016, 5, 9), 27),
     ("wpk-politburo", date(2021, 1, 10), 29),
     ("wpk-secretariat", date(2021, 1, 10), 8),
@@ -241,9 +243,9 @@ def holders(graph: rdflib.Graph, post: str, on: date) -> set[str]:
     ("state-planning-commission-chairman", date(2020, 6, 1), {"김일철"}),
     ("state-planning-commission-chairman", date(2021, 6, 1), {"박정근"}),
     # Tongil News (2014): 홍선옥; Channel A (2023-12-22): 고길선 (정영국, elected in 2019, left on a
-    # day no source gives, so his tenure is not placed on any date).
+    # day no source gives, no later than the meeting of 21 December 2023 that names her: an upper bound).
     ("spa-standing-committee-secretary-general", date(2015, 1, 1), {"홍선옥"}),
-    ("spa-standing-committee-secretary-general", date(2020, 1, 1), set()),
+    ("spa-standing-committee-secretary-general", date(2020, 1, 1), {"정영국"}),
     ("spa-standing-committee-secretary-general", date(2024, 1, 1), {"고길선"}),
 ])
 def test_post_holders_as_of_a_sourced_date(graph, post, on, names):
@@ -357,7 +359,11 @@ def test_spa_standing_committee_of_the_13th_spa_is_the_list_tongil_news_gives(gr
     elected = {"김영남", "양형섭", "김영대", "김영주", "최영림", "홍선옥", "김양건", "태종수", "현상주",
                "김정순", "류미영", "강명철", "강수린", "전경남"}
     assert hangul(graph, members(graph, BODY["spa-standing-committee"], date(2014, 4, 10))) == elected | {"리명길", "김완수"}
-    assert hangul(graph, members(graph, BODY["spa-standing-committee"], date(2018, 1, 1))) == elected | {"장춘실", "박명철"}
+    # 김양건 was dead by 30 December 2015, when KCNA announced his state funeral (Kukmin Ilbo);
+    # 류미영 died a member on 23 November 2016 (Yonhap; Newsis quoting KCNA's obituary).
+    assert hangul(graph, members(graph, BODY["spa-standing-committee"], date(2016, 11, 23))) >= {"류미영"}
+    assert hangul(graph, members(graph, BODY["spa-standing-committee"], date(2018, 1, 1))) == \
+        (elected - {"김양건", "류미영"}) | {"장춘실", "박명철"}
 
 
 def test_kim_yang_gon_funeral_committee_is_the_list_nocut_news_prints(graph):
@@ -382,3 +388,64 @@ def test_yon_hyong_muk_funeral_committee_is_the_list_tongil_news_prints_as_far_a
     committee = BODY["yon-hyong-muk-funeral-committee"]
     assert hangul(graph, members(graph, committee, date(2005, 10, 23))) == printed
     assert not members(graph, committee, date(2005, 10, 25))
+
+
+# -- status 'ended-by': an end that is only an upper bound (docs/design.md) ------------------------
+
+#: The SAC row of No Kwang Chol (recalled on 12 April 2020), its cells to be changed per test.
+BOUND_ROW = {"end": "2020-04-12", "end_precision": "", "status": "ended-by", "last_attested": "2019-04-12"}
+
+
+def sac_table_with(tmp_path, **cells) -> tuple[object, int]:
+    """A copy of sac.csv whose No Kwang Chol row has the cells given, and that row's line."""
+    converter = load_converter()
+    table = tmp_path / "sac.csv"
+    shutil.copy(CENTRAL / "sac.csv", table)
+    header, rows = converter.read_table(table)
+    number, row = next((n, r) for n, r in rows if r["person"] == "no-kwang-chol" and r["body"])
+    row = {**row, **BOUND_ROW, **cells}
+    lines = table.read_text(encoding="utf-8").splitlines()
+    columns = next(line for line in lines if not line.startswith("#")).split(",")
+    lines[number - 1] = ",".join('"' + row[c].replace('"', '""') + '"' for c in columns)
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return table, number
+
+
+def test_an_ended_by_row_writes_an_upper_bound_end_with_its_last_attestation(tmp_path):
+    converter = load_converter()
+    table, _ = sac_table_with(tmp_path)
+    g = rdflib.Graph().parse(data=converter.tenures(table, converter.english_labels()).text, format="turtle")
+    tenure = rdflib.URIRef(KG + "membership/state-affairs-commission-no-kwang-chol-2019-04-11")
+    assert g.value(tenure, D.tenureStatus) == D.Ended
+    assert g.value(tenure, D.endQualifier) == D.NoLaterThan
+    assert str(g.value(tenure, D.endDate)) == "2020-04-12"
+    assert str(g.value(tenure, D.lastAttested)) == "2019-04-12"
+    assert "to no later than 2020-04-12" in str(g.value(tenure, RDFS.label))
+    # an ordinary ended row writes no qualifier
+    table, _ = sac_table_with(tmp_path, status="ended")
+    g = rdflib.Graph().parse(data=converter.tenures(table, converter.english_labels()).text, format="turtle")
+    assert g.value(tenure, D.endQualifier) is None
+
+
+def test_an_ended_by_row_within_the_month_of_an_imprecise_bound_is_accepted(tmp_path):
+    converter = load_converter()
+    table, _ = sac_table_with(tmp_path, end="2020-04-01", end_precision="month", last_attested="2020-04-10")
+    assert "dprk:NoLaterThan" in converter.tenures(table, converter.english_labels()).text
+
+
+@pytest.mark.parametrize(("cells", "message"), [
+    ({"end": "", "end_precision": ""}, "status 'ended-by' needs an end date"),
+    ({"last_attested": ""}, "status 'ended-by' needs last_attested"),
+    ({"last_attested": "2020-04-13"}, "last_attested 2020-04-13 is after the upper bound 2020-04-12"),
+    ({"end": "2020-04-01", "end_precision": "month", "last_attested": "2020-05-01"},
+     "last_attested 2020-05-01 is after the upper bound 2020-04-01"),
+    ({"last_attested": "2019-04-10"}, "last_attested 2019-04-10 is before the start 2019-04-11"),
+    ({"status": "end-unknown"}, "an end date needs status 'ended' or 'ended-by'"),
+], ids=["no-end", "no-last-attested", "attested-after-bound", "attested-after-month-bound",
+        "attested-before-start", "end-date-on-an-open-tenure"])
+def test_converter_refuses_an_upper_bound_row_it_cannot_write(tmp_path, cells, message):
+    converter = load_converter()
+    table, number = sac_table_with(tmp_path, **cells)
+    with pytest.raises(converter.RowError, match=rf"sac\.csv:{number}: {message}"):
+        converter.tenures(table, converter.english_labels())
+    assert not table.with_suffix(".ttl").exists()

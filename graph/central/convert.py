@@ -16,6 +16,18 @@ the Turtle, so each file says what it holds and from which sources. Run it from 
     python graph/central/convert.py          # rewrite every .ttl from its .csv
     python graph/central/convert.py --check  # exit 1 if a committed .ttl differs from a re-run
 
+A roster row's `status` is one of:
+
+    ended        the end is reported: `end` (if known) is the day it ended
+    ended-by     the end is only an upper bound (docs/design.md, "Ends that are only bounds"):
+                 no source reports it, and `end` is the day a successor, or the holder in
+                 another post, is first named. Writes dprk:tenureStatus dprk:Ended with
+                 dprk:endQualifier dprk:NoLaterThan; needs `end` and `last_attested` (the
+                 latest cited source naming the holder in post), which must lie between the
+                 start and the bound (an imprecise bound stands for its whole month or year)
+    current      open, and a source names the holder in post on `last_attested`
+    end-unknown  open as far as the sources go: no end is reported (needs `last_attested`)
+
 A bad row stops the run with one line naming the file, the line and what is wrong (exit 2),
 and no file is written.
 """
@@ -52,7 +64,10 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HANGUL = re.compile(r"^[\uac00-\ud7a3 ]+$")
 PRECISIONS = {"": None, "day": None, "month": "dprk:MonthPrecision", "year": "dprk:YearPrecision"}
-STATUSES = {"ended": "dprk:Ended", "current": "dprk:Current", "end-unknown": "dprk:EndUnknown"}
+STATUSES = {"ended": "dprk:Ended", "ended-by": "dprk:Ended", "current": "dprk:Current",
+            "end-unknown": "dprk:EndUnknown"}
+#: Statuses of a tenure that is over (an end date is allowed); 'ended-by' marks the end an upper bound.
+ENDED = {"ended", "ended-by"}
 ROLES = {"": None, "full": "dprk:FullMember", "alternate": "dprk:AlternateMember"}
 POST_CLASSES = {"state-leader": "dprk:StateLeader", "state": "dprk:StatePost",
                 "state-single": "dprk:StatePost , dprk:SingleHolderPost",
@@ -261,9 +276,19 @@ def tenures(path: Path, labels: dict[str, str]) -> Output:
         start = date_cell(row, "start", path, number, required=True)
         end = date_cell(row, "end", path, number)
         attested = date_cell(row, "last_attested", path, number)
-        check(not end or row["status"] == "ended", path, number, "an end date needs status 'ended'")
-        check(row["status"] == "ended" or bool(attested), path, number,
+        check(not end or row["status"] in ENDED, path, number, "an end date needs status 'ended' or 'ended-by'")
+        check(row["status"] in ENDED or bool(attested), path, number,
               "an open tenure (current or end-unknown) needs last_attested")
+        if row["status"] == "ended-by":
+            check(bool(end), path, number,
+                  "status 'ended-by' needs an end date (the day a successor is first named)")
+            check(bool(attested), path, number,
+                  "status 'ended-by' needs last_attested (the latest cited source naming the holder in post)")
+            width = {"year": 4, "month": 7}.get(row["end_precision"], 10)  # the bound's whole year or month
+            check(attested[:width] <= end[:width], path, number,
+                  f"last_attested {attested} is after the upper bound {end}: a source names the holder "
+                  "in post after the successor is first named")
+            check(attested >= start, path, number, f"last_attested {attested} is before the start {start}")
         iri = tenure_iri(row)
         check(iri not in seen, path, number, f"{iri} is given twice")
         seen.add(iri)
@@ -272,7 +297,8 @@ def tenures(path: Path, labels: dict[str, str]) -> Output:
         check(where is not None, path, number, f"unknown post or body {row['post'] or row['body']!r}")
         role = {"full": "", "alternate": "alternate member, "}.get(row["role"], "")
         since = start[:7] if row["start_precision"] == "month" else start
-        label = f"{person}, {role}{where} ({since} to {end})" if end else f"{person}, {role}{where} (from {since})"
+        until = f"no later than {end}" if row["status"] == "ended-by" else end
+        label = f"{person}, {role}{where} ({since} to {until})" if end else f"{person}, {role}{where} (from {since})"
         lines = [iri, f"    a dprk:{'PostHolding' if row['post'] else 'Membership'} ;",
                  f"    rdfs:label {literal(label)}@en ;", f"    org:member person:{row['person']} ;"]
         if row["post"]:
@@ -294,6 +320,8 @@ def tenures(path: Path, labels: dict[str, str]) -> Output:
             check(bool(SLUG.match(row["ended_at"])), path, number, "ended_at must be a meeting slug")
             lines.append(f"    dprk:endedAt meeting:{row['ended_at']} ;")
         lines.append(f"    dprk:tenureStatus {STATUSES[row['status']]} ;")
+        if row["status"] == "ended-by":
+            lines.append("    dprk:endQualifier dprk:NoLaterThan ;")
         if attested:
             lines.append(f'    dprk:lastAttested "{attested}"^^xsd:date ;')
         if row["comment"]:
