@@ -212,8 +212,10 @@ def test_dual_power_never_names_a_stale_holder(kg):
             assert row["last_attested"] >= today.replace(year=today.year - 3) or "tenure_status" in row
         if "unconfirmed_holder" in row:
             assert row["as_of"].startswith(("unconfirmed since ", "uncertain: "))
-    # The governor of South Hamgyong appointed in June 2010 is not attested since.
-    state = [r for r in kg.query("dual-power", unit="kg:unit/south-hamgyong") if r["side"] == "state"]
+    # The governor of South Hamgyong appointed in June 2010 is not attested again before his
+    # successor's first report (November 2020): in mid-2020 he is not named as the holder.
+    state = [r for r in kg.query("dual-power", unit="kg:unit/south-hamgyong", date="2020-06-01")
+             if r["side"] == "state"]
     assert [(r.get("holder"), r["unconfirmed_holder"], r["as_of"]) for r in state] == [
         (None, KG + "person/ryu-hyon-sik", "unconfirmed since 2010-06")]
 
