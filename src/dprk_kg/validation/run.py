@@ -12,8 +12,9 @@ from dprk_kg.build import index_stamp
 from dprk_kg.names import NameIndex, judgements_file, name_index_for
 from dprk_kg.parse import Batch
 from dprk_kg.store import Store
-from dprk_kg.validation.checks import (duplicates, ill_formed, merge_hints, name_collisions,
-                                       refuse_vocabulary, uncovered, unknown_terms)
+from dprk_kg.validation.checks import (batch_names, duplicates, ill_formed, merge_hints,
+                                       name_collisions, refuse_vocabulary, uncovered,
+                                       unknown_terms)
 from dprk_kg.validation.engine import (finish, in_memory, mini_store, pyshacl_rest, run_core,
                                        run_sparql, selector)
 from dprk_kg.validation.neighbourhood import Overlay, ontology_triples, walk
@@ -72,8 +73,9 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     problems += ill_formed(batch)
     problems += uncovered(batch, targeted, keep & targeted)
     absent = union.absent()
-    problems += duplicates(store, batch, judgements, name_index, absent)
-    problems += name_collisions(store, batch, judgements, name_index, absent)
+    named = batch_names(batch, judgements)
+    problems += duplicates(store, batch, named, name_index, absent)
+    problems += name_collisions(store, batch, named, name_index, absent)
     report_graph = pyshacl_rest(shapes, lambda: ontology + triples, keep)
     run_core(shapes, select, keep, report_graph, batch.triples)
     run_sparql(shapes, select, keep, report_graph, lambda: ontology + triples)
