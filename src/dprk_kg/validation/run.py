@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from dprk_kg.build import index_stamp
+from dprk_kg.gcpause import gc_paused
 from dprk_kg.names import NameIndex, judgements_file, name_index_for
 from dprk_kg.parse import Batch
 from dprk_kg.store import Store
@@ -30,6 +31,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 # -- validation -------------------------------------------------------------------------------
 
+@gc_paused()
 def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
                    removed: Iterable[ox.Triple] = (), judgements: Path | None = None,
                    name_index: NameIndex | None = None, present: dict | None = None) -> Report:
@@ -97,6 +99,7 @@ def focus_nodes(shapes: Shapes, select: Any) -> set:
     return {r["this"] for r in select(f"SELECT DISTINCT ?this WHERE {{ {union} }}", None)}
 
 
+@gc_paused()
 def validate(kg: KnowledgeGraph, paths: Iterable[Path], *, fmt: str | None = None,
              shapes: Path | None = None, progress: bool = True) -> Report:
     """Validate files against the graph ``kg`` opens (the API's and CLI's ``validate``)."""
