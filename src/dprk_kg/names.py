@@ -444,7 +444,8 @@ def _typed_by_scan(native: ox.Store, iris: set[str], types: set[str]) -> set[str
             budget -= 1
             if budget < 0:
                 return None
-            if q.subject.value in iris and not isinstance(q.graph_name, ox.DefaultGraph):
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value in iris \
+                    and not isinstance(q.graph_name, ox.DefaultGraph):
                 found.add(q.subject.value)
     return found
 

@@ -292,15 +292,15 @@ def duplicates(store: Store, batch: Batch, named: BatchNames, name_index: NameIn
     out = []
     for new, matches in namesakes(names_new, names_existing, named.judged).items():
         first = list(islice(in_iri_order(matches), 3))
-        (existing, existing_name, new_name), more = first[0], \
+        (namesake, namesake_name, new_name), more = first[0], \
             sum(len(entries) for _, entries in matches) - 1
         place = batch.where(ox.NamedNode(new))
         others = "".join(f", <{x[0]}>" for x in first[1:]) + (" ..." if more > 2 else "")
         out.append(Problem(
             "warning", curie(new), new_name,
-            f"looks like the existing {curie(existing)} ({existing_name})"
+            f"looks like the existing {curie(namesake)} ({namesake_name})"
             + (f" and {more} other(s) of that name" if more else ""),
-            hint=f"{new_name} looks like the existing {existing_name} (<{existing}>"
+            hint=f"{new_name} looks like the existing {namesake_name} (<{namesake}>"
                  f"{others}): use that IRI, or mark them as different (owl:differentFrom in "
                  "the judgements file)",
             rule="likely-duplicate", file=place[0] if place else None,
