@@ -42,6 +42,7 @@ from dprk_kg import build as builder
 from dprk_kg import namespaces
 from dprk_kg.errors import UserError
 from dprk_kg.files import fsync_folder, write_atomically
+from dprk_kg.gcpause import gc_paused
 from dprk_kg.parse import Batch, expand_iri, read_files
 from dprk_kg.store import EmbeddedStore, Store
 from dprk_kg.names import (NameIndex, judgements_file, name_index_for, names_in,
@@ -148,6 +149,7 @@ def _remove_partial_files(store_dir: Path) -> None:
 
 # -- add --------------------------------------------------------------------------------------
 
+@gc_paused()
 def add(kg: KnowledgeGraph, paths: Iterable[Path], *, source: str | None = None, fmt: str | None = None,
         shapes: Path | None = None, progress: bool = True) -> Outcome:
     """Validate the files and, if they conform, commit them as one new batch.

@@ -198,11 +198,12 @@ def run_core(shapes: Shapes, select: Any, keep: set | None, report: Any,
 
     writer = _ResultWriter(shapes, report)
     g = shapes.graph
+    integers = _integer_literals(written, {c.exact[0] for c in shapes.compiled.checks if c.exact})
 
     def violations(check: Any) -> list[dict]:
         rows = [r for r in select(check.query, None) if keep is None or r["this"] in keep]
         if check.exact is not None:
-            rows = _exact(check, rows, select, keep, written, complete)
+            rows = _exact(check, rows, select, keep, integers.get(check.exact[0], []), complete)
         return rows
 
     with ThreadPoolExecutor(CHECK_THREADS) as pool:
@@ -215,21 +216,37 @@ def run_core(shapes: Shapes, select: Any, keep: set | None, report: Any,
                        row.get("value"), messages)
 
 
+def _integer_literals(written: list[ox.Triple], predicates: AbstractSet[str]
+                      ) -> dict[str, list[ox.Triple]]:
+    """The triples of ``written`` whose predicate is one of ``predicates`` and whose object
+    is an integer-typed literal, by predicate, each once, in their order.
+
+    Read once for all integer sh:datatype checks: each used to scan the whole of
+    ``written`` (a local election's deputies: 588,014 triples, a third of a second a check).
+    """
+    found: dict[str, dict[ox.Triple, None]] = {}
+    for t in written:
+        p = t.predicate.value
+        if p in predicates and isinstance(t.object, ox.Literal) \
+                and t.object.datatype.value in INTEGERS:
+            found.setdefault(p, {})[t] = None
+    return {p: list(ts) for p, ts in found.items()}
+
+
 def _exact(check: Any, rows: list[dict], select: Any, keep: set | None,
-           written: list[ox.Triple], complete: bool) -> list[dict]:
-    """The rows of an integer sh:datatype check with the literals known as written.
+           found: list[ox.Triple], complete: bool) -> list[dict]:
+    """The rows of an integer sh:datatype check with the literals known as written (``found``:
+    the triples of the check's predicate with an integer-typed literal, see
+    :func:`_integer_literals`).
 
     The store folds every integer subtype into xsd:integer, so its query accepts an integer
     in range as the subtype and shows a folded value. Without ``complete`` (a batch against
     the store) the batch's literals of another integer type are added as violations; with
-    it (every such literal of the data is in ``written``), each is judged as written, as
+    it (every such literal of the data is in ``found``), each is judged as written, as
     SHACL defines sh:datatype (the datatype itself, a valid lexical form, in its range), and
     replaces the query's rows of integer-typed values.
     """
-    predicate, datatype = check.exact
-    found = list(dict.fromkeys(
-        t for t in written if t.predicate.value == predicate and isinstance(t.object, ox.Literal)
-        and t.object.datatype.value in INTEGERS))
+    _, datatype = check.exact
     if complete:
         rows = [r for r in rows if not (isinstance(r.get("value"), ox.Literal)
                                         and r["value"].datatype.value in INTEGERS)]

@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from dprk_kg.build import index_stamp
+from dprk_kg.gcpause import gc_paused
 from dprk_kg.names import NameIndex, judgements_file, name_index_for
 from dprk_kg.parse import Batch
 from dprk_kg.store import Store
-from dprk_kg.validation.checks import (duplicates, ill_formed, merge_hints, name_collisions,
-                                       refuse_vocabulary, uncovered, unknown_terms)
+from dprk_kg.validation.checks import (batch_names, duplicates, ill_formed, merge_hints,
+                                       name_collisions, refuse_vocabulary, uncovered,
+                                       unknown_terms)
 from dprk_kg.validation.engine import (finish, in_memory, mini_store, pyshacl_rest, run_core,
                                        run_sparql, selector)
 from dprk_kg.validation.neighbourhood import Overlay, ontology_triples, walk
@@ -29,6 +31,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 # -- validation -------------------------------------------------------------------------------
 
+@gc_paused()
 def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
                    removed: Iterable[ox.Triple] = (), judgements: Path | None = None,
                    name_index: NameIndex | None = None, present: dict | None = None) -> Report:
@@ -72,8 +75,9 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     problems += ill_formed(batch)
     problems += uncovered(batch, targeted, keep & targeted)
     absent = union.absent()
-    problems += duplicates(store, batch, judgements, name_index, absent)
-    problems += name_collisions(store, batch, judgements, name_index, absent)
+    named = batch_names(batch, judgements)
+    problems += duplicates(store, batch, named, name_index, absent)
+    problems += name_collisions(store, batch, named, name_index, absent)
     report_graph = pyshacl_rest(shapes, lambda: ontology + triples, keep)
     run_core(shapes, select, keep, report_graph, batch.triples)
     run_sparql(shapes, select, keep, report_graph, lambda: ontology + triples)
@@ -95,6 +99,7 @@ def focus_nodes(shapes: Shapes, select: Any) -> set:
     return {r["this"] for r in select(f"SELECT DISTINCT ?this WHERE {{ {union} }}", None)}
 
 
+@gc_paused()
 def validate(kg: KnowledgeGraph, paths: Iterable[Path], *, fmt: str | None = None,
              shapes: Path | None = None, progress: bool = True) -> Report:
     """Validate files against the graph ``kg`` opens (the API's and CLI's ``validate``)."""

@@ -11,6 +11,7 @@ from dprk_kg import namespaces
 
 #: Blank nodes are skolemized to IRIs with this prefix in the batch's neighbourhood store.
 SKOLEM = "urn:dprk-kg:bnode:"
+XSD_STRING = namespaces.PREFIXES["xsd"] + "string"
 
 
 def values(nodes: Iterable[ox.NamedNode]) -> str:
@@ -68,11 +69,22 @@ def ox_node(term: Any) -> Any:
 
 def canonical(literals: Iterable[ox.Literal]) -> dict[ox.Literal, ox.Literal]:
     """Each of ``literals`` as a pyoxigraph store gives it back (``"01"^^xsd:integer`` is
-    ``"1"``, an ``xsd:byte`` an ``xsd:integer``): how the neighbourhood store answers."""
-    written = list(dict.fromkeys(literals))
+    ``"1"``, an ``xsd:byte`` an ``xsd:integer``): how the neighbourhood store answers.
+
+    Strings and language-tagged strings come back as they are (the parser already wrote
+    the language tag in lower case), so only the other literals go through a store: a
+    local election's deputies bring 56,000 names and a handful of dates.
+    """
+    forms: dict[ox.Literal, ox.Literal] = {}
+    others = []
+    for lit in dict.fromkeys(literals):
+        if lit.language is not None or lit.datatype.value == XSD_STRING:
+            forms[lit] = lit
+        else:
+            others.append(lit)
     scratch = ox.Store()
     predicate = ox.NamedNode(SKOLEM + "value")
     scratch.extend(ox.Quad(ox.NamedNode(f"{SKOLEM}{i}"), predicate, lit)
-                   for i, lit in enumerate(written))
-    return {written[int(q.subject.value[len(SKOLEM):])]: q.object  # type: ignore[misc]
-            for q in scratch}
+                   for i, lit in enumerate(others))
+    forms.update((others[int(q.subject.value[len(SKOLEM):])], q.object) for q in scratch)
+    return forms
