@@ -46,9 +46,13 @@ def test_every_named_query_is_measured(report: tuple[dict, str]) -> None:
 
 
 def test_build_is_measured_on_both_sides(report: tuple[dict, str]) -> None:
+    """dprk-kg's build always has its figure; rdflib's parse has one or says it ran past the
+    smoke test's short cap (5 s: on a machine loaded by other jobs, parsing the 30,000 triples
+    can take that long), never an error or nothing."""
     builds = [r for r in report[0]["rows"] if r["group"] == "build" and r["unit"] == "s"
               and r["measure"].startswith("build")]
-    assert builds and all(isinstance(r["project"], float) and isinstance(r["naive"], float) for r in builds)
+    assert builds and all(isinstance(r["project"], float) for r in builds), builds
+    assert all(isinstance(r["naive"], float) or r["naive"] == "timeout" for r in builds), builds
     assert report[0]["info"]["triples"] > report[0]["info"]["synthetic_triples"]
 
 
