@@ -30,6 +30,9 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
 }
 
+#: The datatype of a plain string literal (RDF 1.1: a literal with no datatype written).
+XSD_STRING = PREFIXES["xsd"] + "string"
+
 #: The XSD integer types, each with the range of values it allows (None: unbounded). One list
 #: for every module that reads numbers: table values, views, and the SHACL checks.
 XSD_INTEGERS = {PREFIXES["xsd"] + t: r for t, r in {

@@ -25,11 +25,10 @@ from typing import Any, TextIO
 
 import pyoxigraph as ox
 
-from dprk_kg.namespaces import PREFIXES
+from dprk_kg.namespaces import PREFIXES, XSD_STRING
 from dprk_kg.store import SelectResult, Store, Term
 
 FORMATS = ("table", "csv", "tsv", "json")
-XSD_STRING = PREFIXES["xsd"] + "string"
 
 
 def term_json(term: Term) -> dict[str, Any]:

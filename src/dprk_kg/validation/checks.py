@@ -292,8 +292,8 @@ def duplicates(store: Store, batch: Batch, named: BatchNames, name_index: NameIn
     out = []
     for new, matches in namesakes(names_new, names_existing, named.judged).items():
         first = list(islice(in_iri_order(matches), 3))
-        (namesake, namesake_name, new_name), more = first[0], \
-            sum(len(entries) for _, entries in matches) - 1
+        namesake, namesake_name, new_name = first[0]
+        more = sum(len(entries) for _, entries in matches) - 1
         place = batch.where(ox.NamedNode(new))
         others = "".join(f", <{x[0]}>" for x in first[1:]) + (" ..." if more > 2 else "")
         out.append(Problem(

@@ -11,7 +11,6 @@ from dprk_kg import namespaces
 
 #: Blank nodes are skolemized to IRIs with this prefix in the batch's neighbourhood store.
 SKOLEM = "urn:dprk-kg:bnode:"
-XSD_STRING = namespaces.PREFIXES["xsd"] + "string"
 
 
 def values(nodes: Iterable[ox.NamedNode]) -> str:
@@ -36,7 +35,7 @@ def rdflib_term(term: Any) -> Any:
         return rdflib.BNode(term.value)
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
-    if term.datatype.value == namespaces.PREFIXES["xsd"] + "string":
+    if term.datatype.value == namespaces.XSD_STRING:
         return rdflib.Literal(term.value)
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value),
                           normalize=False)  # as written: "01"^^xsd:integer is not "1"
@@ -78,7 +77,7 @@ def canonical(literals: Iterable[ox.Literal]) -> dict[ox.Literal, ox.Literal]:
     forms: dict[ox.Literal, ox.Literal] = {}
     others = []
     for lit in dict.fromkeys(literals):
-        if lit.language is not None or lit.datatype.value == XSD_STRING:
+        if lit.language is not None or lit.datatype.value == namespaces.XSD_STRING:
             forms[lit] = lit
         else:
             others.append(lit)
