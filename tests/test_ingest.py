@@ -212,6 +212,62 @@ def test_facts_the_graph_already_holds_are_not_stored_again(with_base, capsys, t
     assert newest["triples"] == 8  # those of holding-ok.ttl: the restated base is left out
 
 
+# -- reads stay fast after writes in place -------------------------------------------------
+
+def _index_state(store_dir: Path) -> tuple[dict, int]:
+    """The writes since the live index was last compacted (its manifest), and its sorted files."""
+    index = build.current_index(store_dir)
+    assert index is not None
+    recorded = json.loads(index.with_name(index.name + ".json").read_text())
+    return recorded["churn"], len(list(index.glob("*.sst")))
+
+
+def test_small_writes_in_place_are_compacted_once_they_pile_up(with_base, capsys, tmp_path):
+    """Each add leaves sorted files that every later lookup reads; the index is compacted
+    after ``COMPACT_WRITES`` of them, to fewer files and the same graph."""
+    assert _index_state(with_base)[0]["writes"] == 1  # with_base's own add, too small to compact
+    files = []
+    for n in range(2, build.COMPACT_WRITES + 1):
+        source = tmp_path / f"source-{n}.ttl"
+        source.write_text(f"<{namespaces.KG}fixture/source/note-{n}> a <{namespaces.DPRK}"
+                          f"SourceDocument> .\n")
+        if n == build.COMPACT_WRITES:
+            before = snapshot(with_base)[0]
+        assert add(capsys, str(source))[0] == 0
+        churn, sst = _index_state(with_base)
+        files.append(sst)
+        assert churn["writes"] == (0 if n == build.COMPACT_WRITES else n), churn
+    assert files[-1] < files[-2]  # compacted: fewer sorted files than before the last add
+    after = snapshot(with_base)[0]
+    facts = [q.triple for q in after - before if q.graph_name != ingest.META]
+    assert before <= after and facts == [ox.Triple(
+        ox.NamedNode(f"{namespaces.KG}fixture/source/note-{build.COMPACT_WRITES}"),
+        ox.NamedNode(namespaces.PREFIXES["rdf"] + "type"),
+        ox.NamedNode(namespaces.DPRK + "SourceDocument"))]
+
+
+def test_a_write_large_against_the_index_is_compacted_at_once(with_base, capsys, tmp_path):
+    """A batch of at least ``COMPACT_SHARE`` of the store's input bytes is compacted by the add
+    that writes it; removing it again counts as much."""
+    total = sum(e["size"] for e in json.loads(
+        build.current_index(with_base).with_name(build.current_index(with_base).name + ".json")
+        .read_text())["files"].values())
+    many = int(total * build.COMPACT_SHARE / 60) + 1  # about 100 bytes a source in the batch file
+    big = tmp_path / "sources.ttl"
+    big.write_text("".join(f"<{namespaces.KG}fixture/source/bulk-{n}> a <{namespaces.DPRK}"
+                           f"SourceDocument> .\n" for n in range(many)))
+    assert add(capsys, str(big))[0] == 0
+    assert _index_state(with_base)[0] == {"writes": 0, "bytes": 0}
+    batch_id = json.loads(run(capsys, "batches", "--format", "json")[1])[-1]["id"]
+    assert run(capsys, "remove", batch_id, *SHAPES_ARG)[0] == 0
+    assert _index_state(with_base)[0] == {"writes": 0, "bytes": 0}
+    small = tmp_path / "one.ttl"
+    small.write_text(f"<{namespaces.KG}fixture/source/one> a <{namespaces.DPRK}SourceDocument> .\n")
+    assert add(capsys, str(small))[0] == 0
+    churn = _index_state(with_base)[0]
+    assert churn["writes"] == 1 and 0 < churn["bytes"] < build.COMPACT_SHARE * total
+
+
 def test_an_add_holds_when_a_reader_has_locked_the_name_cache(with_base, capsys, monkeypatch):
     """A search in ``serve`` may read (or rebuild) the name-key cache at the moment an add
     commits. The cache is an index: the add must not fail after its commit because the cache
@@ -230,8 +286,8 @@ def test_an_add_holds_when_a_reader_has_locked_the_name_cache(with_base, capsys,
     reader = sqlite3.connect(NameIndex.file(store_dir), timeout=0)
     record_inputs = build.record_inputs
 
-    def committed_then_locked(folder: Path) -> None:  # the batch is in; a reader takes the file
-        record_inputs(folder)
+    def committed_then_locked(folder: Path, store: object) -> None:  # the batch is in; a reader takes the file
+        record_inputs(folder, store)
         reader.execute("BEGIN EXCLUSIVE")
 
     monkeypatch.setattr(build, "record_inputs", committed_then_locked)

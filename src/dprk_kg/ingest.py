@@ -15,7 +15,8 @@ Why the steps are in this order (all under the store's write lock, so writers qu
    it leaves only a ``.part`` file, which the build ignores and the next writer deletes;
 4. load that file into the index (the bulk loader, then a flush: see
    :meth:`dprk_kg.store.EmbeddedStore.add_file`);
-5. record the new file in the build manifest.
+5. record the new file in the build manifest, compacting the index first when the writes
+   since its last compaction call for it (:func:`dprk_kg.build.record_inputs`).
 
 A crash after 3 but before 5 leaves the index behind the files, or half-updated; either way
 the manifest does not list the new file yet, so the build's staleness check
@@ -168,7 +169,7 @@ def add(kg: KnowledgeGraph, paths: Iterable[Path], *, source: str | None = None,
         names = name_index_for(store_dir, builder.index_stamp(store_dir))
         outcome, new = _commit_add(store, store_dir, batch, paths, source, rules, names)
         if outcome.batch is not None:
-            builder.record_inputs(store_dir)
+            builder.record_inputs(store_dir, store)
             if names is not None:  # keep the cache valid rather than rebuild it next time
                 refresh_name_index(names, builder.index_stamp(store_dir), names_in(new))
         return outcome
@@ -314,7 +315,7 @@ def remove(kg: KnowledgeGraph, batch_id: str, *, force: bool = False, shapes: Pa
     with writable(store_dir) as store:
         outcome = _commit_remove(store, store_dir, batch_id, force, rules)
         if outcome.batch is not None:
-            builder.record_inputs(store_dir)
+            builder.record_inputs(store_dir, store)
         return outcome
 
 
