@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,17 +72,25 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
                       + list(shapes.literal_targets))
     keep = {skolem(n) for n in focus} | (targeted & set(forms.values()))
 
-    problems = unknown_terms(batch, vocabulary | shapes.terms | project_terms(), ontology)
-    problems += ill_formed(batch)
-    problems += uncovered(batch, targeted, keep & targeted)
-    absent = union.absent()
-    named = batch_names(batch, judgements)
-    problems += duplicates(store, batch, named, name_index, absent)
-    problems += name_collisions(store, batch, named, name_index, absent)
-    report_graph = pyshacl_rest(shapes, lambda: ontology + triples, keep)
-    run_core(shapes, select, keep, report_graph, batch.triples)
-    run_sparql(shapes, select, keep, report_graph, lambda: ontology + triples)
-    report_graph = finish(report_graph, forms)
+    def shacl() -> Any:
+        report_graph = pyshacl_rest(shapes, lambda: ontology + triples, keep)
+        run_core(shapes, select, keep, report_graph, batch.triples)
+        run_sparql(shapes, select, keep, report_graph, lambda: ontology + triples)
+        return finish(report_graph, forms)
+
+    # The SHACL checks in a thread of their own, beside the checks that are Python alone:
+    # their queries release the GIL, so the two share the cores (a local election's
+    # deputies: both take seconds).
+    with ThreadPoolExecutor(1) as beside:
+        shacl_report = beside.submit(shacl)
+        problems = unknown_terms(batch, vocabulary | shapes.terms | project_terms(), ontology)
+        problems += ill_formed(batch)
+        problems += uncovered(batch, targeted, keep & targeted)
+        absent = union.absent()
+        named = batch_names(batch, judgements)
+        problems += duplicates(store, batch, named, name_index, absent)
+        problems += name_collisions(store, batch, named, name_index, absent)
+        report_graph = shacl_report.result()
     problems += shacl_problems(report_graph, label_graph(select, report_graph),
                                shapes.graph, batch)
     problems = merge_hints(problems)
