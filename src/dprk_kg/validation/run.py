@@ -17,7 +17,7 @@ from dprk_kg.store import Store
 from dprk_kg.validation.checks import (batch_names, duplicates, ill_formed, merge_hints,
                                        name_collisions, refuse_vocabulary, uncovered,
                                        unknown_terms)
-from dprk_kg.validation.engine import (finish, in_memory, mini_store, pyshacl_rest, run_core,
+from dprk_kg.validation.engine import (CHECK_THREADS, finish, in_memory, mini_store, pyshacl_rest, run_core,
                                        run_sparql, selector)
 from dprk_kg.validation.neighbourhood import Overlay, ontology_triples, walk
 from dprk_kg.validation.report import Report, label_graph, shacl_problems
@@ -48,7 +48,8 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     ontology = ontology_triples(store)
     vocabulary = {t.subject.value for t in ontology if isinstance(t.subject, ox.NamedNode)}
     removed = set(removed)
-    union = Overlay(store, batch.triples, removed, {} if present is None else present)
+    union = Overlay(store, batch.triples, removed, {} if present is None else present,
+                    CHECK_THREADS)
     reach = shapes.reach
     fwd = None if reach.any_forward else reach.forward | {RDF_TYPE}
     inv = None if reach.any_inverse else set(reach.inverse)
