@@ -142,6 +142,26 @@ def test_recording_batches_does_not_hide_an_edited_graph_file(
     assert build.is_stale(store_dir)
 
 
+def test_recording_a_new_batch_hashes_only_the_files_that_changed(
+        store_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An add records its file in the manifest; the batches already there are not read again."""
+    base = tmp_path / "base.ttl"
+    base.write_text("<http://example.org/a> <http://example.org/p> 'v1' .\n")
+    monkeypatch.setattr(resources, "graph_files", lambda: [base])
+    for name in ("a", "b"):
+        (build.batches_dir(store_dir) / f"{name}.nq").parent.mkdir(parents=True, exist_ok=True)
+        (build.batches_dir(store_dir) / f"{name}.nq").write_text(
+            f'<http://example.org/{name}> <http://example.org/p> "x" <{namespaces.BATCH_GRAPH}{name}> .\n')
+    build.build(store_dir)
+    (build.batches_dir(store_dir) / "c.nq").write_text(
+        f'<http://example.org/c> <http://example.org/p> "x" <{namespaces.BATCH_GRAPH}c> .\n')
+    hashed = []
+    sha256 = build._sha256
+    monkeypatch.setattr(build, "_sha256", lambda path: hashed.append(path.name) or sha256(path))
+    build.record_inputs(store_dir)
+    assert hashed == ["c.nq"] and not build.is_stale(store_dir)
+
+
 def test_commands_started_together_on_a_missing_store_all_answer(store_dir: Path) -> None:
     """One builds, the others wait for its lock, then all read the same store side by side."""
     command = [sys.executable, "-m", "dprk_kg", "sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",

@@ -108,12 +108,23 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def manifest(found: list[Input]) -> dict:
-    """What the store was built from: enough to tell later whether any input changed."""
+def manifest(found: list[Input], known: dict[str, dict] | None = None) -> dict:
+    """What the store was built from: enough to tell later whether any input changed.
+
+    ``known``: entries recorded earlier, kept for the files whose size and time still match
+    them, so that recording one new batch does not hash every batch again (a local
+    election's 588,014 triples weigh 42 MB, the 1M-triple benchmark's data 225 MB).
+    """
+    known = known or {}
     files = {}
     for item in found:
         st = item.path.stat()
-        files[item.key] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": _sha256(item.path)}
+        was = known.get(item.key)
+        if was is not None and (was["size"], was["mtime_ns"]) == (st.st_size, st.st_mtime_ns):
+            files[item.key] = was
+        else:
+            files[item.key] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                               "sha256": _sha256(item.path)}
     return {"format": BUILD_FORMAT, "files": files}
 
 
@@ -202,8 +213,8 @@ def record_inputs(store_dir: Path, store: EmbeddedStore | None = None) -> None:
         raise UserError("there is no store to record inputs for; run `dprk-kg build`")
     path = _manifest_path(index)
     recorded = json.loads(path.read_text())
-    batches = manifest([i for i in inputs(store_dir) if i.key.startswith("batches/")])
     before = {k: v for k, v in recorded["files"].items() if k.startswith("batches/")}
+    batches = manifest([i for i in inputs(store_dir) if i.key.startswith("batches/")], before)
     churn = recorded.get("churn", {"writes": 0, "bytes": 0})
     churn = {"writes": churn["writes"] + 1, "bytes": churn["bytes"] + sum(
         entry["size"] for key, entry in (batches["files"] | before).items()
