@@ -38,12 +38,23 @@ def test_version(capsys):
     assert run(capsys, "--version") == (0, f"dprk-kg {__version__}\n", "")
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """In the child: Ctrl-C as a terminal delivers it, whatever this run inherited.
+
+    A test run started in the background of a non-interactive shell (a CI script's ``&``,
+    ``nohup``) inherits SIGINT ignored, and Python then installs no handler of its own: the
+    command would rightly go on, as any Unix program started so does, and the test would
+    check nothing about dprk-kg."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt_when(command: list[str], loaded: str, after: float = 0.0) -> tuple[subprocess.CompletedProcess, float]:
     """Run ``command``, press Ctrl-C ``after`` seconds after the shared library ``loaded`` is
     mapped (the imports are under way), and return what it did and the seconds it took to
     stop after the Ctrl-C (timed from the signal, so that a slow start on a loaded machine
     does not count)."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_ctrl_c_as_in_a_terminal)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and process.poll() is None:
         with open(f"/proc/{process.pid}/maps") as maps:
