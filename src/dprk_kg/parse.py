@@ -157,6 +157,9 @@ def _read_rdf(reader: IO[bytes], fmt: ox.RdfFormat, name: str) -> Batch:
     parser = ox.parse(reader, format=fmt, rename_blank_nodes=True)
     try:
         for quad in parser:
+            if isinstance(quad.object, ox.Triple):  # the checks and pyshacl read none
+                raise UserError(f"a triple term (RDF 1.2) is not supported: {quad.object}; state "
+                                "the fact as a triple of its own", file=name)
             batch.triples.append(quad.triple)
     except SyntaxError as e:
         raise _syntax_error(e, name) from e

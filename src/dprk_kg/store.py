@@ -79,7 +79,7 @@ class Store:
         return EmbeddedStore(path, read_only=read_only)
 
     @classmethod
-    def memory(cls) -> Store:
+    def memory(cls) -> EmbeddedStore:
         """A store in memory, for tests and benchmarks."""
         return EmbeddedStore(None)
 
