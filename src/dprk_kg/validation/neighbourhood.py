@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from dprk_kg import namespaces
 from dprk_kg.errors import UserError
-from dprk_kg.store import Store, Term
+from dprk_kg.store import Store, row_triple
 from dprk_kg.validation.terms import values
 
 SUBCLASS = namespaces.PREFIXES["rdfs"] + "subClassOf"
@@ -48,14 +48,8 @@ def _edges(store: Store, nodes: list[ox.NamedNode], out_preds: set[str] | None,
         chunk = nodes[i:i + 500]
         query = (f"SELECT ?s ?p ?o WHERE {{ VALUES ?n {{ {values(chunk)} }} "
                  f"{' UNION '.join(parts)} }}")
-        found += [_triple(row["s"], row["p"], row["o"]) for row in store.select(query).rows]
+        found += [row_triple(row["s"], row["p"], row["o"]) for row in store.select(query).rows]
     return found
-
-
-def _triple(s: Term, p: Term, o: Term) -> ox.Triple:
-    """The triple a row's ?s, ?p and ?o bind (a subject and a predicate, by the pattern)."""
-    assert not isinstance(s, ox.Literal) and isinstance(p, ox.NamedNode)
-    return ox.Triple(s, p, o)
 
 
 @dataclass
@@ -171,7 +165,7 @@ class Overlay:
     def hierarchy(self) -> list[ox.Triple]:
         """Every rdfs:subClassOf triple of the store and the batch: class targets and
         ``sh:class`` read the hierarchy, however far from the focus node it is stated."""
-        found = [_triple(r["s"], ox.NamedNode(SUBCLASS), r["o"]) for r in self.store.select(
+        found = [row_triple(r["s"], ox.NamedNode(SUBCLASS), r["o"]) for r in self.store.select(
             f"SELECT DISTINCT ?s ?o WHERE {{ ?s <{SUBCLASS}> ?o }}").rows]
         return [t for t in found if t not in self.removed] + \
             [t for t in self.added if t.predicate.value == SUBCLASS]
