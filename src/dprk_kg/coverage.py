@@ -17,6 +17,7 @@ import statistics
 import textwrap
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from dprk_kg import catalog, clock, query
 from dprk_kg.namespaces import DPRK
@@ -57,6 +58,20 @@ class LevelCoverage:
     tenures: int = 0
     tenures_wiki_only: int = 0
     sources_by_kind: dict[str, int] = field(default_factory=dict)
+
+
+class CoverageRow(TypedDict):
+    """A :class:`LevelCoverage` as a dict (``dataclasses.asdict``), as the stats give it."""
+
+    level: str
+    units: int
+    organs: int
+    posts: int
+    posts_held: int
+    median_attestation_age_days: float | None
+    tenures: int
+    tenures_wiki_only: int
+    sources_by_kind: dict[str, int]
 
 
 def coverage(store: Store, date: dt.date | None = None, stale_after: int = 3) -> list[LevelCoverage]:
