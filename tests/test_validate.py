@@ -74,6 +74,17 @@ def test_unknown_term_of_the_project_namespace_is_a_violation_with_a_hint():
     assert p.hint == "unknown term dprk:heldby: did you mean org:heldBy?"
 
 
+def test_a_triple_term_is_refused_with_a_message_not_a_crash():
+    """RDF 1.2 allows a triple term as any object (a class too); the unknown-term check read
+    every class as an IRI and pyshacl's bridge every object as an IRI or a literal, and
+    validating such a batch failed with an AttributeError."""
+    with pytest.raises(UserError, match="triple term"):
+        check(PREFIXES + """
+f:person\\/q a dprk:Person, <<( f:person\\/a org:memberOf f:org\\/b )>> ; rdfs:label "Q"@en ;
+    dcterms:source f:source\\/kcna-2024 .
+""")
+
+
 def test_a_likely_duplicate_is_a_warning_naming_the_existing_iri():
     report = check(PREFIXES + """
 f:person\\/kim-2 a dprk:Person ; rdfs:label "Kim Jŏng-ŭn"@en ; dcterms:source f:source\\/kcna-2024 .

@@ -16,7 +16,8 @@ from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from dprk_kg import api, namespaces
-from dprk_kg.store import Store
+from dprk_kg.store import SelectResult, Store
+from dprk_kg.web.sparql import to_xml
 from web_support import Server, get
 
 pytestmark = pytest.mark.slow
@@ -71,6 +72,16 @@ def test_sparqlwrapper_xml_csv_tsv(server, kg) -> None:
     assert table == [["p", "name"], *[list(r) for r in expected]]
     tsv = wrapper(server, query, TSV).query().convert().decode("utf-8").splitlines()
     assert tsv[0] == "?p\t?name" and tsv[1] == f"<{expected[0][0]}>\t\"{expected[0][1]}\"@ko"
+
+
+def test_a_triple_term_is_written_in_xml_results() -> None:
+    """A SELECT may bind an RDF 1.2 triple term (``TRIPLE(?s, ?p, ?o)``): the XML results
+    write it as SPARQL 1.2 does, where it was read as a literal and failed with an
+    AttributeError (a 500 for the client)."""
+    t = ox.Triple(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o"))
+    assert ('<binding name="t"><triple><subject><uri>http://e/s</uri></subject>'
+            "<predicate><uri>http://e/p</uri></predicate><object><literal>o</literal></object>"
+            "</triple></binding>") in to_xml(SelectResult(["t"], [{"t": t}]))
 
 
 def test_ask_and_construct(server) -> None:

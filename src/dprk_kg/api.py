@@ -23,7 +23,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias, TypedDict, overload
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast, overload
 
 import pyoxigraph as ox
 
@@ -111,7 +111,7 @@ class Stats(TypedDict):
     #: The store folder or the server's query URL.
     store: str
     #: One row per level (:class:`dprk_kg.coverage.LevelCoverage` as a dict), as of today.
-    coverage: list[dict[str, object]]
+    coverage: list[coverage.CoverageRow]
 
 
 def open(store: str | Path | None = None, endpoint: str | None = None, *,
@@ -225,7 +225,8 @@ class KnowledgeGraph:
             "batches": {g[len(namespaces.BATCH_GRAPH):]: n for g, n in graphs.items()
                         if g.startswith(namespaces.BATCH_GRAPH)},
             "store": self.endpoint or str(self.store_dir),
-            "coverage": [dataclasses.asdict(line) for line in coverage.coverage(s)],
+            # asdict's stubs give dict[str, Any]; a LevelCoverage's dict is a CoverageRow.
+            "coverage": [cast(coverage.CoverageRow, dataclasses.asdict(line)) for line in coverage.coverage(s)],
         }
 
     # -- hooks filled by the validation, ingest and export modules -------------------------

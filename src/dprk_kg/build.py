@@ -450,6 +450,7 @@ def push(remote: Store, store_dir: Path | None = None) -> int:
     graphs: dict[str, list[ox.Triple]] = {}
     for _, quads in load_files(inputs(store_dir), "pushing to the server"):
         for q in quads:
+            assert not isinstance(q.graph_name, ox.DefaultGraph)  # read_quads gave each its file's graph
             graphs.setdefault(q.graph_name.value, []).append(q.triple)
     stale = [g for g in remote.named_graphs() if g not in graphs]
     remote.replace_graphs(graphs, drop=stale)

@@ -21,12 +21,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from dprk_kg import api, namespaces
 from dprk_kg.errors import UserError
+from dprk_kg.store import SelectResult
+
+if TYPE_CHECKING:  # read for their types only: each command imports what it runs
+    import pyoxigraph as ox
+
+    from dprk_kg.catalog import NamedQuery, Param
+    from dprk_kg.validation import Report
 
 app = typer.Typer(
     name="dprk-kg", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -133,12 +140,12 @@ def queries(
                [[q.name, q.summary, "\n".join(_param_text(p) for p in q.params)] for q in found.values()])
 
 
-def _param_text(p) -> str:
+def _param_text(p: Param) -> str:
     flags = "required" if p.required else f"default {p.default}" if p.default else "optional"
     return f"{p.name} ({p.kind}, {flags})"
 
 
-def _describe(q) -> dict:
+def _describe(q: NamedQuery) -> dict[str, object]:
     return {"name": q.name, "summary": q.summary, "description": q.description, "tags": list(q.tags),
             "columns": list(q.columns), "table": list(q.table or q.columns),
             "params": [{"name": p.name, "type": p.kind, "required": p.required, "default": p.default,
@@ -146,7 +153,7 @@ def _describe(q) -> dict:
                        for p in q.params]}
 
 
-def _header_text(q, *, full: bool = True) -> str:
+def _header_text(q: NamedQuery, *, full: bool = True) -> str:
     """A query's header for people: what it answers and how to read its columns."""
     import textwrap
 
@@ -165,14 +172,13 @@ def _header_text(q, *, full: bool = True) -> str:
     return "\n".join(lines)
 
 
-def _print_result(result, fmt: ResultFormat, *, columns: list[str] | None = None,
+def _print_result(result: api.Rows | bool | list[ox.Triple], fmt: ResultFormat, *, columns: list[str] | None = None,
                   labels: bool | None = None, excel: bool = False) -> None:
     from dprk_kg import results
 
     raw = result.result if isinstance(result, api.Rows) else result
-    cap = getattr(raw, "row_cap", None)
-    if cap:
-        warn(f"the server returned {len(raw.rows)} rows, which looks like its row cap ({cap}): "
+    if isinstance(raw, SelectResult) and raw.row_cap:
+        warn(f"the server returned {len(raw.rows)} rows, which looks like its row cap ({raw.row_cap}): "
              "the result may be cut; add LIMIT/OFFSET or ask the server's admin")
     if labels is None:  # names beside IRIs where people read them: the table, CSV, TSV
         labels = fmt is not ResultFormat.json
@@ -245,6 +251,7 @@ def sparql(
             text = file.read_text(encoding="utf-8")
         except OSError as e:
             raise UserError(f"cannot read: {e.strerror}", file=str(file)) from None
+    assert text is not None  # given, or read from the file
     _print_result(graph().sparql(text), fmt, labels=labels, excel=excel)
 
 
@@ -330,7 +337,7 @@ ShapesOption = Annotated[Optional[Path], typer.Option(
     help="SHACL shapes to check against (default: the project's ontology/shapes.ttl).")]
 
 
-def _show_report(report, fmt: ReportFormat) -> None:
+def _show_report(report: Report, fmt: ReportFormat) -> None:
     if fmt is ReportFormat.json:
         emit(report.to_json())
     elif fmt is ReportFormat.turtle:
@@ -415,8 +422,10 @@ def remove(batch: Annotated[str, typer.Argument(help="The batch id (see `dprk-kg
 # Export (dprk_kg.export): export
 # ======================================================================================
 
-ExportFormat = Enum("ExportFormat", {f: f for f in ("graphml", "gexf", "dot", "svg", "png", "cytoscape", "html")}, type=str)
-ExportView = Enum("ExportView", {v: v for v in ("full", "dual-power", "hierarchy", "person", "elections")}, type=str)
+ExportFormat = Enum("ExportFormat", {"graphml": "graphml", "gexf": "gexf", "dot": "dot", "svg": "svg", "png": "png",
+                                     "cytoscape": "cytoscape", "html": "html"}, type=str)
+ExportView = Enum("ExportView", {"full": "full", "dual-power": "dual-power", "hierarchy": "hierarchy",
+                                 "person": "person", "elections": "elections"}, type=str)
 
 
 @app.command("export")
@@ -487,7 +496,7 @@ def run(argv: list[str] | None = None) -> int:
         return code if isinstance(code, int) else 0
     except typer.TyperException as e:  # usage errors: one line, as every other error
         if type(e).__name__ == "NoArgsIsHelpError":  # plain `dprk-kg`: the help, as asked
-            e.show()
+            e.show()  # type: ignore[attr-defined]  # a click UsageError, which typer does not export
             return e.exit_code
         print(f"dprk-kg: error: {usage_message(e)}", file=sys.stderr)
         return e.exit_code

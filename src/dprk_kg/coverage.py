@@ -17,10 +17,11 @@ import statistics
 import textwrap
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from dprk_kg import catalog, clock, query
 from dprk_kg.namespaces import DPRK
-from dprk_kg.store import Store
+from dprk_kg.store import SelectResult, Store, lexical
 
 #: The levels reported, in order, with the name the table shows.
 LEVELS = (("national", DPRK + "NationalLevel"), ("first level", DPRK + "ProvincialLevel"),
@@ -59,14 +60,28 @@ class LevelCoverage:
     sources_by_kind: dict[str, int] = field(default_factory=dict)
 
 
+class CoverageRow(TypedDict):
+    """A :class:`LevelCoverage` as a dict (``dataclasses.asdict``), as the stats give it."""
+
+    level: str
+    units: int
+    organs: int
+    posts: int
+    posts_held: int
+    median_attestation_age_days: float | None
+    tenures: int
+    tenures_wiki_only: int
+    sources_by_kind: dict[str, int]
+
+
 def coverage(store: Store, date: dt.date | None = None, stale_after: int = 3) -> list[LevelCoverage]:
     """The coverage of each level as of ``date`` (today by default)."""
     date = date or clock.today()
     lines = {iri: LevelCoverage(name) for name, iri in LEVELS}
     for text, attribute in ((_UNITS, "units"), (_ORGANS, "organs")):
         for row in store.select(text).rows:
-            if row["level"].value in lines:
-                setattr(lines[row["level"].value], attribute, int(row["n"].value))
+            if lexical(row["level"]) in lines:
+                setattr(lines[lexical(row["level"])], attribute, int(lexical(row["n"])))
     _posts(store, lines, date, stale_after)
     _tenures(store, lines)
     return [lines[iri] for _, iri in LEVELS]
@@ -75,17 +90,19 @@ def coverage(store: Store, date: dt.date | None = None, stale_after: int = 3) ->
 def _posts(store: Store, lines: dict[str, LevelCoverage], date: dt.date, stale_after: int) -> None:
     """Posts, posts held, and the median age of the last attestation, from ``post-holders``."""
     named = catalog.get("post-holders")
-    rows = query.run_named(store, named, {"date": date.isoformat(), "stale_after": str(stale_after)}).rows
+    result = query.run_named(store, named, {"date": date.isoformat(), "stale_after": str(stale_after)})
+    assert isinstance(result, SelectResult)  # post-holders is a SELECT query
+    rows = result.rows
     posts: dict[str, set[str]] = defaultdict(set)
     held: dict[str, set[str]] = defaultdict(set)
     attested: dict[tuple[str, str], dt.date] = {}
     for row in rows:
-        level, post = row["level"].value, row["post"].value
+        level, post = lexical(row["level"]), lexical(row["post"])
         posts[level].add(post)
         if "holder" in row:
             held[level].add(post)
         if "last_attested" in row:
-            seen = dt.date.fromisoformat(row["last_attested"].value)
+            seen = dt.date.fromisoformat(lexical(row["last_attested"]))
             attested[level, post] = max(seen, attested.get((level, post), seen))
     for level, line in lines.items():
         line.posts, line.posts_held = len(posts[level]), len(held[level])
@@ -98,10 +115,10 @@ def _tenures(store: Store, lines: dict[str, LevelCoverage]) -> None:
     kinds: dict[tuple[str, str], set[str]] = defaultdict(set)  # (level, tenure) -> kinds of its sources
     sources: dict[str, dict[str, str]] = defaultdict(dict)  # level -> source -> kind
     for row in store.select(_TENURES).rows:
-        level = row["level"].value
-        kind = row["kind"].value.removeprefix(DPRK) if "kind" in row else "unknown"
-        kinds[level, row["tenure"].value].add(kind)
-        sources[level][row["source"].value] = kind
+        level = lexical(row["level"])
+        kind = lexical(row["kind"]).removeprefix(DPRK) if "kind" in row else "unknown"
+        kinds[level, lexical(row["tenure"])].add(kind)
+        sources[level][lexical(row["source"])] = kind
     for level, line in lines.items():
         mine = [k for (lv, _), k in kinds.items() if lv == level]
         line.tenures = len(mine)

@@ -21,9 +21,9 @@ False
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 
@@ -39,8 +39,10 @@ if TYPE_CHECKING:  # the API calls this module; the import would be a cycle at r
 COLLAPSE_THRESHOLD = 300
 ASSETS = Path(__file__).resolve().parent / "assets"
 
+N = TypeVar("N", bound=Hashable)
 
-def flat(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+
+def flat(g: nx.MultiDiGraph[N]) -> nx.MultiDiGraph[N]:
     """A copy of ``g`` whose attribute values GraphML and GEXF can write and read back.
 
     Each attribute name keeps one type for all nodes (and one for all edges): a name that holds
@@ -50,7 +52,7 @@ def flat(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     >>> sorted(flat(g).nodes(data=True))
     [('a', {'n': '1'}), ('b', {'n': 'x'})]
     """
-    out = nx.MultiDiGraph()
+    out: nx.MultiDiGraph[N] = nx.MultiDiGraph()
     out.graph.update({k: str(v) for k, v in g.graph.items() if v is not None})
 
     def types(items: list[dict]) -> dict[str, type]:

@@ -26,6 +26,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # rich is imported only when a bar is shown
+    from rich.progress import Progress as Bar, TaskID
 
 
 @contextmanager
@@ -96,7 +100,8 @@ class Progress:
         self.total, self.label, self.delay = total, label, delay
         self.enabled = enabled and sys.stderr.isatty()
         self.start, self.done = time.monotonic(), 0
-        self.bar = self.task = None
+        self.bar: Bar | None = None
+        self.task: TaskID  # the bar's task, set with the bar
 
     def __enter__(self) -> Progress:
         return self

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
@@ -45,7 +45,7 @@ from dprk_kg.errors import UserError
 from dprk_kg.files import fsync_folder, write_atomically
 from dprk_kg.gcpause import gc_paused
 from dprk_kg.parse import Batch, expand_iri, read_files
-from dprk_kg.store import EmbeddedStore, Store
+from dprk_kg.store import EmbeddedStore, Store, lexical, row_triple
 from dprk_kg.names import (NameIndex, judgements_file, name_index_for, names_in,
                             refresh_name_index)
 from dprk_kg.validation import Report, Shapes, load_shapes, validate_batch
@@ -198,8 +198,11 @@ def _commit_add(store: Store, store_dir: Path, batch: Batch, paths: list[Path],
     file = folder / f"{batch_id}.trig"
     # The facts outside any GRAPH block: the build puts them in the file's own graph, the
     # batch's; serialized as they are, with no Python object made per quad.
-    write_batch_file(file, ox.serialize([*new, *meta], format=ox.RdfFormat.TRIG,
-                                        prefixes=FILE_PREFIXES))
+    # pyoxigraph's stubs: serialize takes triples or quads (it takes a mix), and returns bytes
+    # when given no output (they say bytes or None).
+    facts = cast("list[ox.Triple]", [*new, *meta])
+    write_batch_file(file, cast(bytes, ox.serialize(facts, format=ox.RdfFormat.TRIG,
+                                                    prefixes=FILE_PREFIXES)))
     store.add_file(file, graph.value)
     return Outcome(report, info, len(known)), new
 
@@ -236,7 +239,8 @@ def new_batch_id(paths: list[Path]) -> str:
 
 def metadata_triples(graph: ox.NamedNode, info: BatchInfo) -> list[ox.Triple]:
     """The dprk:Batch description of a batch (its triples go to ``.../graph/batches``)."""
-    out = [(_term("rdf", "type"), ox.NamedNode(namespaces.DPRK + "Batch")),
+    out: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (_term("rdf", "type"), ox.NamedNode(namespaces.DPRK + "Batch")),
            (_term("dcterms", "created"), ox.Literal(info.created, datatype=ox.NamedNode(
                XSD + "dateTime"))),
            (_term("dcterms", "creator"), ox.Literal(info.user))]
@@ -269,7 +273,7 @@ def batches(kg: KnowledgeGraph) -> list[BatchInfo]:
 def batch_ids(store: Store) -> list[str]:
     """The ids of the added batches, from the metadata graph alone: unlike
     :func:`batch_list`, nothing is counted (at a million triples that scan takes a second)."""
-    return sorted(r["b"].value[len(namespaces.BATCH_GRAPH):] for r in store.select(
+    return sorted(lexical(r["b"])[len(namespaces.BATCH_GRAPH):] for r in store.select(
         f"SELECT ?b WHERE {{ GRAPH <{META.value}> {{ ?b a <{namespaces.DPRK}Batch> }} }}").rows)
 
 
@@ -282,18 +286,18 @@ def batch_list(store: Store) -> list[BatchInfo]:
             OPTIONAL {{ ?b <{namespaces.DPRK}fromFile> ?file }}
             OPTIONAL {{ ?b dcterms:source ?source }}
             OPTIONAL {{ ?b dcterms:bibliographicCitation ?citation }} }} }}""").rows
-    counts = {r["g"].value: int(r["n"].value) for r in store.select(
+    counts = {lexical(r["g"]): int(lexical(r["n"])) for r in store.select(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
         f'FILTER(STRSTARTS(STR(?g), "{namespaces.BATCH_GRAPH}")) }} GROUP BY ?g').rows}
     found: dict[str, BatchInfo] = {}
     for r in rows:
-        graph = r["b"].value
+        graph = lexical(r["b"])
         info = found.setdefault(graph, BatchInfo(
-            graph[len(namespaces.BATCH_GRAPH):], r["created"].value, r["user"].value, [],
-            (r.get("source") or r.get("citation") or ox.Literal("")).value or None,
+            graph[len(namespaces.BATCH_GRAPH):], lexical(r["created"]), lexical(r["user"]), [],
+            lexical(r.get("source") or r.get("citation") or ox.Literal("")) or None,
             counts.get(graph, 0)))
-        if "file" in r and r["file"].value not in info.files:
-            info.files.append(r["file"].value)
+        if "file" in r and lexical(r["file"]) not in info.files:
+            info.files.append(lexical(r["file"]))
     return sorted(found.values(), key=lambda b: (b.created, b.id))
 
 
@@ -326,7 +330,7 @@ def _commit_remove(store: Store, store_dir: Path, batch_id: str, force: bool,
     if graph not in store.named_graphs() and not file.exists():
         raise UserError(f"there is no batch {batch_id} (see `dprk-kg batches`)")
     # Only triples no other graph also states disappear from the union.
-    gone = [ox.Triple(r["s"], r["p"], r["o"]) for r in store.select(
+    gone = [row_triple(r["s"], r["p"], r["o"]) for r in store.select(
         f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
         f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{graph}>) }} }}").rows]
     report = validate_batch(store, Batch(), shapes=shapes, removed=gone,
@@ -338,6 +342,6 @@ def _commit_remove(store: Store, store_dir: Path, batch_id: str, force: bool,
     if file.exists():
         file.unlink()  # the commit point
         fsync_folder(file.parent)
-    meta = [q.triple for q in store.quads(META.value) if q.subject.value != graph]
+    meta = [q.triple for q in store.quads(META.value) if lexical(q.subject) != graph]
     store.replace_graphs({META.value: meta}, drop=[graph])
     return Outcome(report, info)

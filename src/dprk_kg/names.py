@@ -47,7 +47,7 @@ import pyoxigraph as ox
 
 from dprk_kg import namespaces
 from dprk_kg.files import replacing
-from dprk_kg.store import Store
+from dprk_kg.store import Store, lexical
 
 OWL = namespaces.PREFIXES["owl"]
 RDF_TYPE = namespaces.PREFIXES["rdf"] + "type"
@@ -161,7 +161,7 @@ def read_judgements(path: Path | None, extra: Iterable[ox.Triple] = ()) -> set[f
         from dprk_kg.parse import read_file
 
         triples += read_file(path, progress=False).triples
-    return {frozenset((t.subject.value, t.object.value)) for t in triples
+    return {frozenset((lexical(t.subject), t.object.value)) for t in triples
             if t.predicate.value in JUDGEMENT_PREDICATES and isinstance(t.object, ox.NamedNode)}
 
 
@@ -455,7 +455,7 @@ def _names(store: Store) -> list[Entry]:
     native = getattr(store, "native", None)
     if native is None:
         preds = " ".join(f"<{p}>" for p in NAME_PREDICATES)
-        return [(r["s"].value, r["name"].value) for r in store.select(
+        return [(lexical(r["s"]), lexical(r["name"])) for r in store.select(
             f"SELECT DISTINCT ?s ?name WHERE {{ VALUES ?p {{ {preds} }} ?s ?p ?name "
             f"FILTER(isIRI(?s)) }}").rows]
     return [(q.subject.value, q.object.value) for p in NAME_PREDICATES

@@ -18,6 +18,7 @@ Why each guard is here:
   violations of their own otherwise; see :func:`literal_problem`), so a bad date is never a
   silently unmatched fact.
 - Blank nodes are renamed to fresh ids, so a batch's ``_:b0`` never merges with another's.
+- RDF 1.2 triple terms are refused: the checks and pyshacl read none.
 
 >>> batch = read_text('@prefix person: <https://w3id.org/dprk-kg/id/person/> .\\n'
 ...                   'person:a <http://e/p> "x" .', "turtle", name="a.ttl")
@@ -33,10 +34,10 @@ import datetime
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal, Union, overload
 
 import pyoxigraph as ox
 
@@ -46,6 +47,8 @@ from dprk_kg.files import Progress
 
 XSD = namespaces.PREFIXES["xsd"]
 RDF_TYPE = ox.NamedNode(namespaces.PREFIXES["rdf"] + "type")
+#: A triple's subject as pyoxigraph's stubs type it (its parsers give no triple as subject).
+Subject = Union[ox.NamedNode, ox.BlankNode, ox.Triple]
 
 #: Format names a user may give with ``--format``, and the extensions that imply them.
 FORMATS: dict[str, ox.RdfFormat | str] = {
@@ -71,13 +74,13 @@ class Batch:
 
     triples: list[ox.Triple] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-    lines: dict[ox.NamedNode | ox.BlankNode, tuple[str, int]] = field(default_factory=dict)
+    lines: dict[Subject, tuple[str, int]] = field(default_factory=dict)
     #: Prefixes the files declared (used to find subjects' lines and in reports).
     prefixes: dict[str, str] = field(default_factory=dict)
 
-    def where(self, node: object) -> tuple[str, int] | None:
+    def where(self, node: Subject) -> tuple[str, int] | None:
         """(file, line) where ``node`` was written as a subject, if the parser could tell."""
-        return self.lines.get(node)  # type: ignore[arg-type]
+        return self.lines.get(node)
 
     def extend(self, other: Batch) -> None:
         self.triples.extend(other.triples)
@@ -128,7 +131,7 @@ def read_file(path: Path, fmt: str | None = None, *, progress: bool = True) -> B
             with Progress(size, "reading " + path.name, enabled=progress and size > PROGRESS_BYTES,
                           delay=0) as bar:
                 reader = _GuardedReader(raw, str(path), xml=name == "rdfxml", on_read=bar.advance)
-                batch = _read_rdf(reader, FORMATS[name], str(path))  # type: ignore[arg-type]
+                batch = _read_rdf(reader, FORMATS[name], str(path))  # type: ignore[arg-type]  # not csv: an RdfFormat
     except OSError as e:
         raise UserError(f"cannot read the file: {e.strerror or e}", file=str(path)) from e
     if size <= LINE_SCAN_BYTES and name != "csv":
@@ -145,7 +148,7 @@ def read_text(text: str, fmt: str, *, name: str = "<text>") -> Batch:
         batch = read_csv(io.StringIO(text), name=name)
     else:
         reader = _GuardedReader(io.BytesIO(text.encode()), name, xml=fmt == "rdfxml")
-        batch = _read_rdf(reader, FORMATS[fmt], name)  # type: ignore[arg-type]
+        batch = _read_rdf(reader, FORMATS[fmt], name)  # type: ignore[arg-type]  # not csv: an RdfFormat
         _subject_lines(text.splitlines(), batch, name)
     return batch
 
@@ -157,6 +160,9 @@ def _read_rdf(reader: IO[bytes], fmt: ox.RdfFormat, name: str) -> Batch:
     parser = ox.parse(reader, format=fmt, rename_blank_nodes=True)
     try:
         for quad in parser:
+            if isinstance(quad.object, ox.Triple):  # the checks and pyshacl read none
+                raise UserError(f"a triple term (RDF 1.2) is not supported: {quad.object}; state "
+                                "the fact as a triple of its own", file=name)
             batch.triples.append(quad.triple)
     except SyntaxError as e:
         raise _syntax_error(e, name) from e
@@ -187,7 +193,8 @@ class _GuardedReader(io.RawIOBase):
 
     _DOCTYPE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
-    def __init__(self, raw: IO[bytes], name: str, *, xml: bool, on_read=None) -> None:
+    def __init__(self, raw: IO[bytes], name: str, *, xml: bool,
+                 on_read: Callable[[int], None] | None = None) -> None:
         self.raw, self.name, self.xml, self.on_read = raw, name, xml, on_read
         self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
         self.line = 1
@@ -220,7 +227,8 @@ class _GuardedReader(io.RawIOBase):
             self.on_read(len(data))
         return data
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    # Narrower than io's Buffer, which typeshed gives no slicing: io hands a bytearray or memoryview.
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
         data = self.read(len(buffer))
         buffer[:len(data)] = data
         return len(data)
@@ -284,7 +292,8 @@ def _subject_lines(lines: Iterable[str], batch: Batch, name: str) -> None:
 
 
 def _place_blank_nodes(batch: Batch) -> None:
-    parents = {t.object: t.subject for t in batch.triples if isinstance(t.object, ox.BlankNode)}
+    parents: dict[Subject, Subject] = {t.object: t.subject for t in batch.triples
+                                       if isinstance(t.object, ox.BlankNode)}
     for t in batch.triples:
         node, seen = t.subject, set()
         while node not in batch.lines and node in parents and node not in seen:
@@ -309,12 +318,12 @@ def _is_date(text: str) -> bool:
 
 def _is_datetime(text: str) -> bool:
     m = re.fullmatch(r"(-?\d{4,}-\d\d-\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)?", text)
-    return bool(m) and _is_date(m.group(1)) and int(m.group(2)) < 24 and int(m.group(3)) < 60 \
+    return m is not None and _is_date(m.group(1)) and int(m.group(2)) < 24 and int(m.group(3)) < 60 \
         and int(m.group(4)) < 61
 
 
 _INTEGER = r"[+-]?\d+"
-_LEXICAL: dict[str, tuple[object, str]] = {
+_LEXICAL: dict[str, tuple[Callable[[str], bool] | str, str]] = {
     "date": (_is_date, "a date written YYYY-MM-DD (a month or year alone is its first day, "
                        "with dprk:startPrecision / dprk:datePrecision saying so)"),
     "dateTime": (_is_datetime, "a date and time written YYYY-MM-DDThh:mm:ss"),
@@ -377,6 +386,7 @@ def read_csv(text: IO[str], *, name: str) -> Batch:
     The template is recognised from the header; docs/ingest.md documents both.
     """
     rows = csv.reader(text)
+    known: tuple[str, ...]
     try:
         header = [h.strip().lower() for h in next(rows)]
     except StopIteration:
@@ -440,6 +450,11 @@ class _Cells:
             raise self.error(column, "is empty; it is required")
         return value
 
+    @overload
+    def iri(self, column: str, *, required: Literal[True] = True) -> ox.NamedNode: ...
+    @overload
+    def iri(self, column: str, *, required: bool) -> ox.NamedNode | None: ...
+
     def iri(self, column: str, *, required: bool = True) -> ox.NamedNode | None:
         value = self.required(column) if required else self.get(column)
         if not value:
@@ -448,6 +463,11 @@ class _Cells:
             return expand_iri(value)
         except ValueError as e:
             raise self.error(column, str(e)) from None
+
+    @overload
+    def date(self, column: str, *, required: Literal[True] = True) -> tuple[ox.Literal, str | None]: ...
+    @overload
+    def date(self, column: str, *, required: bool) -> tuple[ox.Literal, str | None] | None: ...
 
     def date(self, column: str, *, required: bool = True) -> tuple[ox.Literal, str | None] | None:
         """A date given as YYYY, YYYY-MM or YYYY-MM-DD, and the precision concept it implies."""
@@ -507,14 +527,15 @@ def _term(prefix: str, local: str) -> ox.NamedNode:
 
 def _holding_triples(cell: _Cells) -> tuple[ox.NamedNode, list[ox.Triple]]:
     person, post, source = cell.iri("person"), cell.iri("post"), cell.iri("source")
-    start, start_precision = cell.date("start_date")  # type: ignore[misc]
+    start, start_precision = cell.date("start_date")
     status_text = cell.required("status").lower()
     if status_text not in STATUSES:
         raise cell.error("status", f"{status_text!r} is not one of ended, current, end unknown")
     holding = cell.iri("holding", required=False) or ox.NamedNode(
         f"{namespaces.KG}holding/{_slug(person)}-{_slug(post)}-{start.value}")
     source_p = _term("dcterms", "source")
-    out = [(RDF_TYPE, _dprk("PostHolding")), (_term("org", "member"), person),
+    out: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (RDF_TYPE, _dprk("PostHolding")), (_term("org", "member"), person),
            (_dprk("post"), post), (_dprk("startDate"), start),
            (_dprk("tenureStatus"), _dprk(STATUSES[status_text])), (source_p, source)]
     if start_precision:
@@ -556,11 +577,3 @@ def _result_triples(cell: _Cells) -> tuple[ox.NamedNode, list[ox.Triple]]:
         raise cell.error("election", "the row gives no figure (turnout, votes, deputies)")
     out += [(_dprk(RESULT_FIGURES[c][0]), v) for c, v in figures if v is not None]
     return result, [ox.Triple(result, p, o) for p, o in out]
-
-
-def iter_terms(triples: Iterable[ox.Triple]) -> Iterator[ox.NamedNode | ox.BlankNode]:
-    """Every node (IRI or blank node) a batch mentions, subjects first."""
-    for t in triples:
-        yield t.subject
-        if isinstance(t.object, (ox.NamedNode, ox.BlankNode)):
-            yield t.object

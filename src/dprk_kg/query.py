@@ -81,6 +81,7 @@ def to_term(param: Param, value: str, store: Store | None = None, *, must_exist:
                         f"(e.g. {EXAMPLES[param.kind]}), not {value!r}") from None
     if param.kind == "string":
         return ox.Literal(lexical)
+    assert param.datatype is not None  # a literal parameter's kind (not "iri") names its type
     return ox.Literal(lexical, datatype=ox.NamedNode(param.datatype))
 
 

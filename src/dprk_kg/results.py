@@ -169,7 +169,8 @@ def with_labels(result: SelectResult, store: Store) -> SelectResult:
         labelled = dict(row)
         for v in has_iris:
             if v + LABEL_SUFFIX in variables and v in row:
-                listed = iri_list(row[v]) or ([row[v].value] if isinstance(row[v], ox.NamedNode) else [])
+                term = row[v]
+                listed = iri_list(term) or ([term.value] if isinstance(term, ox.NamedNode) else [])
                 labelled[v + LABEL_SUFFIX] = ox.Literal(LIST_SEPARATOR.join(names.get(i) or curie(i) for i in listed))
         rows.append(labelled)
     return SelectResult(variables, rows)

@@ -102,6 +102,7 @@ def cut(path: Path, syntax: str, size: int | None = None) -> Iterator[Piece]:
                     break
             yield Piece(at, end, header)
             if turtle:
+                assert directives is not None  # else the loop stopped above
                 header += b"".join(d + b"\n" for d in directives)
             at = end
     yield Piece(at, total, header)

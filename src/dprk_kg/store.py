@@ -63,6 +63,13 @@ def lexical(term: Term) -> str:
     return str(term) if isinstance(term, ox.Triple) else term.value
 
 
+def row_triple(s: Term, p: Term, o: Term) -> ox.Triple:
+    """The triple a row's ?s, ?p and ?o bind (``SELECT ?s ?p ?o WHERE { ?s ?p ?o }``): the
+    pattern makes ``s`` a subject and ``p`` an IRI."""
+    assert not isinstance(s, ox.Literal) and isinstance(p, ox.NamedNode)
+    return ox.Triple(s, p, o)
+
+
 class QueryTimeout(UserError):
     """The query ran longer than the user allowed."""
 
@@ -79,7 +86,7 @@ class Store:
         return EmbeddedStore(path, read_only=read_only)
 
     @classmethod
-    def memory(cls) -> Store:
+    def memory(cls) -> EmbeddedStore:
         """A store in memory, for tests and benchmarks."""
         return EmbeddedStore(None)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import networkx as nx
@@ -91,12 +92,13 @@ def person_bars(g: nx.MultiDiGraph, today: float) -> list[Bar]:
 
 def election_bars(g: nx.MultiDiGraph) -> tuple[list[Bar], list[str]]:
     """Each reported result as a moment in its claimant's row; the rows (claimants), in order."""
-    dates = {n: year(d.get("date", "")) for n, d in g.nodes(data=True) if d.get("kind") == "election"}
+    dates = {n: when for n, d in g.nodes(data=True)
+             if d.get("kind") == "election" and (when := year(d.get("date", ""))) is not None}
     bars, rows = [], set()
     for node, d in g.nodes(data=True):
         if d.get("kind") != "reported result":
             continue
-        election = next((t for _, t in g.out_edges(node) if t in dates and dates[t] is not None), None)
+        election = next((t for _, t in g.out_edges(node) if t in dates), None)
         claimant = next((g.nodes[t].get("label", t) for _, t, e in g.out_edges(node, data=True)
                          if e.get("relation") == "dprk:claimant"), "source not named")
         if election is None:
@@ -176,9 +178,10 @@ def to_dot(g: nx.MultiDiGraph) -> str:
     return "\n".join(out) + "\n"
 
 
-def _row(out: list[str], bars: list[Bar], name: str, top: float, x, scale: float, placed: list[str]) -> float:
+def _row(out: list[str], bars: list[Bar], name: str, top: float, x: Callable[[float], float], scale: float,
+         placed: list[str]) -> float:
     """Draw ``bars`` in lanes under ``top``, with the row's name at the left; return the
-    height below the row."""
+    height below the row. ``x`` places a date (fractional years) on the axis, in inches."""
     if not bars:
         return top
     lanes = _lanes(bars, scale)

@@ -26,6 +26,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 import networkx as nx
 import pyoxigraph as ox
@@ -35,7 +36,7 @@ from dprk_kg.errors import UserError
 from dprk_kg.labels import display_label
 from dprk_kg.resolve import resolve
 from dprk_kg.results import curie
-from dprk_kg.store import Store, Term
+from dprk_kg.store import Store, Term, lexical
 
 P = namespaces.PREFIXES
 DPRK, ORG, RDF, RDFS, SKOS, DCT = P["dprk"], P["org"], P["rdf"], P["rdfs"], P["skos"], P["dcterms"]
@@ -110,7 +111,8 @@ class Model:
         for q in quads:
             if isinstance(q.subject, ox.NamedNode) and model._is_data(q.graph_name):
                 model._add_data(q.subject.value, q.predicate.value, q.object)
-            elif isinstance(q.subject, ox.NamedNode) and q.graph_name.value.startswith(namespaces.ONTOLOGY_GRAPH):
+            elif isinstance(q.subject, ox.NamedNode) and isinstance(q.graph_name, ox.NamedNode) \
+                    and q.graph_name.value.startswith(namespaces.ONTOLOGY_GRAPH):
                 model.terms[q.subject.value][q.predicate.value].append(q.object)
                 if q.predicate.value == SUBCLASS and isinstance(q.object, ox.NamedNode):
                     model._term_subclasses[q.object.value].append(q.subject.value)
@@ -148,7 +150,7 @@ class Model:
 
     def first(self, s: str, p: str) -> str | None:
         found = self.values(s, p)
-        return found[0].value if found else None
+        return lexical(found[0]) if found else None
 
     def subjects(self, p: str, o: str) -> list[str]:
         """The resources whose ``p`` is ``o`` in the data graphs."""
@@ -343,7 +345,7 @@ def node_label(model: Model, iri: str, attrs: dict | None = None, depth: int = 0
         return own or curie(iri)
     if attrs is None:
         attrs = {"type_label": model.name(model.most_specific_type(iri) or iri)}
-        attrs.update({ATTRIBUTE_NAMES[p]: model.name(v.value) if isinstance(v, ox.NamedNode) else v.value
+        attrs.update({ATTRIBUTE_NAMES[p]: model.name(v.value) if isinstance(v, ox.NamedNode) else lexical(v)
                       for p in ATTRIBUTE_NAMES for v in model.values(iri, p)[:1]})
     what = str(attrs.get("type_label") or curie(iri))
     target = next((node_label(model, t, depth=depth + 1) for p in NAMING_PROPERTIES for t in model.iris(iri, p)), None)
@@ -358,7 +360,7 @@ def node_label(model: Model, iri: str, attrs: dict | None = None, depth: int = 0
 
 
 def new_graph(view: str, **info: str) -> nx.MultiDiGraph:
-    g = nx.MultiDiGraph()
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     g.graph.update({"view": view, "generator": "dprk-kg"}, **{k: v for k, v in info.items() if v})
     return g
 
@@ -492,13 +494,13 @@ def _unit_chains(g: nx.MultiDiGraph, model: Model, unit: str, as_of: str) -> Non
 def _holders(g: nx.MultiDiGraph, model: Model, post: str, as_of: str, tag: dict) -> None:
     """The holders of ``post`` on ``as_of`` (the holdings that may cover the date, by the
     as-of queries' rule), each edge carrying its holding's dates and sources."""
-    standings = {h: standing.TenureDates.read(lambda p, h=h: model.first(h, p)).standing(as_of)
+    standings = {h: standing.TenureDates.read(partial(model.first, h)).standing(as_of)
                  for h in model.subjects(DPRK + "post", post)}
-    holdings = [h for h, stands in standings.items() if stands is not None]
+    holdings = {h: stands for h, stands in standings.items() if stands is not None}
     side = kind_of(model, post).side
-    for holding in holdings:
+    for holding, stands in holdings.items():
         facts = describe(model, holding)
-        label, certainty = holder_note(facts, standings[holding])
+        label, certainty = holder_note(facts, stands)
         for person in model.iris(holding, ORG + "member"):
             add_node(g, model, person, side=side, **tag)
             add_edge(g, model, post, person, "^" + DPRK + "post", kind=f"holder ({certainty})" if certainty else "holder",
@@ -604,7 +606,7 @@ def _city_county_level(model: Model, unit: str) -> bool:
 def _below_first_level(model: Model, organ: str) -> bool:
     """Whether the organ governs a city, county, district or ward."""
     unit = model.first(organ, DPRK + "jurisdiction")
-    return bool(unit) and _city_county_level(model, unit)
+    return bool(unit and _city_county_level(model, unit))
 
 
 def hierarchy(model: Model, opts: ViewOptions) -> nx.MultiDiGraph:

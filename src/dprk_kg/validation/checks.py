@@ -17,7 +17,7 @@ from dprk_kg.errors import UserError
 from dprk_kg.names import (JUDGEMENT_PREDICATES, NAME_PREDICATES, NameIndex, in_iri_order,
                            name_key, named_nodes, namesakes, of_types, read_judgements)
 from dprk_kg.parse import Batch, literal_problem
-from dprk_kg.store import Store
+from dprk_kg.store import Store, lexical
 from dprk_kg.validation.report import Problem, curie
 from dprk_kg.validation.terms import rdflib_term, skolem, values
 
@@ -134,7 +134,7 @@ def did_you_mean(term: str, candidates: list[str]) -> str | None:
 def unknown_terms(batch: Batch, known: set[str], ontology: list[ox.Triple]) -> list[Problem]:
     """dprk: terms the ontology does not define (violations); odd standard terms (warnings)."""
     mentioned = known | {t.object.value for t in ontology if isinstance(t.object, ox.NamedNode)}
-    defined_here = {t.subject.value for t in batch.triples}
+    defined_here = {lexical(t.subject) for t in batch.triples}
     candidates = sorted({curie(i) for i in mentioned | STANDARD_TERMS
                          if i.startswith((namespaces.DPRK, *STANDARD))})
     out: list[Problem] = []
@@ -142,7 +142,7 @@ def unknown_terms(batch: Batch, known: set[str], ontology: list[ox.Triple]) -> l
     for t in batch.triples:
         terms = [t.predicate] + ([t.object] if t.predicate.value == RDF_TYPE else [])
         for term in terms:
-            iri = term.value
+            iri = lexical(term)  # a triple term as a class (RDF 1.2) is in no namespace checked
             if iri in seen or iri in mentioned or iri in defined_here:
                 continue
             seen.add(iri)
@@ -256,7 +256,7 @@ def batch_names(batch: Batch, judgements: Path | None) -> BatchNames:
                 names.setdefault(t.subject.value, set()).add(t.object.value)
         elif p == RDF_TYPE:
             if isinstance(t.subject, ox.NamedNode):
-                types.setdefault(t.subject.value, set()).add(t.object.value)
+                types.setdefault(t.subject.value, set()).add(lexical(t.object))
         elif p in JUDGEMENT_PREDICATES:
             judging.append(t)
     return BatchNames(names, types, judging, judgements)
@@ -360,5 +360,5 @@ def _types_of(store: Store, iris: set[str]) -> dict[str, set[str]]:
     for i in range(0, len(nodes), 500):
         chunk = values(ox.NamedNode(n) for n in nodes[i:i + 500])
         for r in store.select(f"SELECT ?s ?type WHERE {{ VALUES ?s {{ {chunk} }} ?s a ?type }}").rows:
-            found.setdefault(r["s"].value, set()).add(r["type"].value)
+            found.setdefault(lexical(r["s"]), set()).add(lexical(r["type"]))
     return found

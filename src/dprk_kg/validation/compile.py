@@ -111,6 +111,7 @@ def compile_shapes(graph: Any) -> Compiled:
                                                  for p in graph.objects(None, sh.parameter)}
     for top in tops:
         targets = target_pattern(graph, top)
+        assert targets is not None  # a top shape has targets
         members = [top] + [p for p in graph.objects(top, sh.property) if not _deactivated(graph, p)]
         for shape in members:
             fallback += [(shape, str(p)) for p in set(graph.predicates(shape)) & custom]
@@ -227,7 +228,7 @@ def resolve(query: str, select: Any, closures: dict[str, str]) -> str:
     ``select(query, None)`` answers a SELECT as rows of {variable: term}; ``closures``
     caches the answers for one validation run.
     """
-    def closure(match: re.Match) -> str:
+    def closure(match: re.Match[str]) -> str:
         cls = match[1]
         if cls not in closures:
             rows = select(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* <{cls}> }}", None)
@@ -259,7 +260,7 @@ def rewrite_closures(query: str) -> str:
         return query
     fresh = iter(range(1_000_000))
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         term = match["c"]
         if not term.startswith("<"):
             prefix, local = term.split(":", 1)

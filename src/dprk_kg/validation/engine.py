@@ -259,14 +259,16 @@ def _exact(check: Any, rows: list[dict], select: Any, keep: set | None,
         this = t.subject if t.subject in targets else skolem(t.subject)
         if this not in targets or (keep is not None and this not in keep):
             continue
-        lexical = t.object.value
+        literal = t.object
+        assert isinstance(literal, ox.Literal)  # found holds integer-typed literals only
+        lexical = literal.value
         if not re.fullmatch(r"[+-]?[0-9]+", lexical):
             if complete:
                 rows.append({"this": this, "value": t.object})
             continue  # without ``complete`` the query reports it: ill-typed stays as written
         number = int(lexical)
         in_range = (low is None or number >= low) and (high is None or number <= high)
-        if not in_range or t.object.datatype.value != datatype:
+        if not in_range or literal.datatype.value != datatype:
             if complete or in_range:
                 rows.append({"this": this, "value": t.object})
     return rows
@@ -320,6 +322,7 @@ def selector(store: Store | ox.Store) -> Any:
             rows = store.query(query, substitutions=subs)
         except SyntaxError as e:
             raise UserError(f"a sh:sparql constraint of the shapes does not parse: {e}") from e
+        assert isinstance(rows, ox.QuerySolutions)  # a SELECT query's answer
         names = [v.value for v in rows.variables]
         return [{n: r[n] for n in names if r[n] is not None} for r in rows]
 

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from dprk_kg import namespaces
 from dprk_kg.errors import UserError
-from dprk_kg.store import Store
+from dprk_kg.store import Store, row_triple
 from dprk_kg.validation.terms import values
 
 SUBCLASS = namespaces.PREFIXES["rdfs"] + "subClassOf"
@@ -48,8 +48,7 @@ def _edges(store: Store, nodes: list[ox.NamedNode], out_preds: set[str] | None,
         chunk = nodes[i:i + 500]
         query = (f"SELECT ?s ?p ?o WHERE {{ VALUES ?n {{ {values(chunk)} }} "
                  f"{' UNION '.join(parts)} }}")
-        for row in store.select(query).rows:
-            found.append(ox.Triple(row["s"], row["p"], row["o"]))
+        found += [row_triple(row["s"], row["p"], row["o"]) for row in store.select(query).rows]
     return found
 
 
@@ -158,15 +157,15 @@ class Overlay:
             return
         for i in range(0, len(nodes), 500):
             chunk = nodes[i:i + 500]
-            there = {r["n"] for r in self.store.select(
+            found = {r["n"] for r in self.store.select(
                 f"SELECT ?n WHERE {{ VALUES ?n {{ {values(chunk)} }} "
                 f"FILTER (EXISTS {{ ?n ?p ?o }} || EXISTS {{ ?s ?p ?n }}) }}").rows}
-            self.present.update((n, n in there) for n in chunk)
+            self.present.update((n, n in found) for n in chunk)
 
     def hierarchy(self) -> list[ox.Triple]:
         """Every rdfs:subClassOf triple of the store and the batch: class targets and
         ``sh:class`` read the hierarchy, however far from the focus node it is stated."""
-        found = [ox.Triple(r["s"], ox.NamedNode(SUBCLASS), r["o"]) for r in self.store.select(
+        found = [row_triple(r["s"], ox.NamedNode(SUBCLASS), r["o"]) for r in self.store.select(
             f"SELECT DISTINCT ?s ?o WHERE {{ ?s <{SUBCLASS}> ?o }}").rows]
         return [t for t in found if t not in self.removed] + \
             [t for t in self.added if t.predicate.value == SUBCLASS]

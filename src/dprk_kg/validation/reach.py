@@ -119,7 +119,7 @@ def _path_length(g: Any, path: Any, reach: Reach, *, inverse: bool) -> int | Non
     if alt is not None:
         lengths = [_path_length(g, p, reach, inverse=inverse)
                    for p in rdflib.collection.Collection(g, alt)]
-        return None if None in lengths else max(lengths, default=0)  # type: ignore[type-var]
+        return None if None in lengths else max(lengths, default=0)  # type: ignore[type-var]  # no None left; `in` does not narrow
     one = g.value(path, sh.zeroOrOnePath)
     if one is not None:
         return _path_length(g, one, reach, inverse=inverse)
@@ -131,7 +131,7 @@ def _path_length(g: Any, path: Any, reach: Reach, *, inverse: bool) -> int | Non
     if g.value(path, rdflib.RDF.first) is not None:  # a sequence path
         steps = [_path_length(g, p, reach, inverse=inverse)
                  for p in rdflib.collection.Collection(g, path)]
-        return None if None in steps else sum(steps)  # type: ignore[arg-type]
+        return None if None in steps else sum(steps)  # type: ignore[arg-type]  # no None left; `in` does not narrow
     return None
 
 
@@ -199,13 +199,13 @@ def _sparql_path(p: Any, reach: Reach, *, inverse: bool) -> int | None:
         return _sparql_path(p.arg, reach, inverse=not inverse)
     if isinstance(p, paths.SequencePath):
         steps = [_sparql_path(a, reach, inverse=inverse) for a in p.args]
-        return None if None in steps else sum(steps)  # type: ignore[arg-type]
+        return None if None in steps else sum(steps)  # type: ignore[arg-type]  # no None left; `in` does not narrow
     if isinstance(p, paths.AlternativePath):
         steps = [_sparql_path(a, reach, inverse=inverse) for a in p.args]
-        return None if None in steps else max(steps)  # type: ignore[type-var]
+        return None if None in steps else max(steps)  # type: ignore[type-var]  # no None left; `in` does not narrow
     if isinstance(p, paths.MulPath):
-        steps = _sparql_path(p.path, reach, inverse=inverse)
-        return steps if steps == 0 or p.mod == paths.ZeroOrOne else None
+        step = _sparql_path(p.path, reach, inverse=inverse)
+        return step if step == 0 or p.mod == paths.ZeroOrOne else None
     if inverse:  # a variable or a negated property set: any predicate
         reach.any_inverse = True
     else:

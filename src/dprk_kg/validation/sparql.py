@@ -210,7 +210,7 @@ def prebind(query: str, values: dict[str, ox.NamedNode | ox.Literal]) -> str:
     for var, value in values.items():
         token = rf"[?$]{var}\b"
 
-        def projection(m: re.Match) -> str:
+        def projection(m: re.Match[str]) -> str:
             listed = re.sub(token, "", m[2])
             return m[1] + (listed if listed.strip() else " * ") + m[3]
 

@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dprk_kg import catalog, clock, namespaces, query, resolve, resources
 from dprk_kg.api import KnowledgeGraph
@@ -53,11 +54,11 @@ templates.filters["web_link"] = pages.web_link
 class SecurityHeaders:
     """Send the content security policy and friends with every answer (pure ASGI middleware)."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:
-        async def with_headers(message) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = list(message.get("headers", [])) + [
                     (b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
@@ -67,15 +68,16 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers if scope["type"] == "http" else send)
 
 
-def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+def page(request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
     """Render ``template`` with what every page needs (the data's origin, today)."""
     html = templates.get_template(template).render(
         request=request, source=request.app.state.reader.label, today=clock.today().isoformat(), **context)
     return HTMLResponse(html, status_code=status)
 
 
-def _store(request: Request):
-    return request.app.state.reader.store()
+def _store(request: Request) -> Store:
+    reader: Reader = request.app.state.reader
+    return reader.store()
 
 
 def _date(request: Request, name: str) -> str:
@@ -169,7 +171,7 @@ def _unit_picker(store: Store) -> list[tuple[str, str]]:
 
 
 @functools.lru_cache(maxsize=64)
-def _svg_for(store, iri: str, date: str) -> bytes:
+def _svg_for(store: Store, iri: str, date: str) -> bytes:
     """One Graphviz run per store handle, unit and date (a reopened store is another key)."""
     return dualpower.diagram(store, iri, date)
 
@@ -308,9 +310,11 @@ def create_app(kg: KnowledgeGraph | Store, *, timeout: float = DEFAULT_TIMEOUT, 
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         *(extra_routes or []),
     ]
+    # Starlette hands each handler the exceptions of the class it is registered for; its
+    # stubs type every handler as taking any Exception.
+    handlers = {UserError: bad_request, QueryTimeout: too_slow, HTTPException: http_error}
     app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)],
-                    exception_handlers={UserError: bad_request, QueryTimeout: too_slow,
-                                        HTTPException: http_error})
+                    exception_handlers=handlers)  # type: ignore[arg-type]
     app.state.reader = Reader(kg, timeout)
     app.state.reader.on_reopen += [_overview.cache_clear, _unit_picker.cache_clear, _svg_for.cache_clear]
     app.state.limits = sparql.Limits(timeout, row_cap)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import pyoxigraph as ox
 from dprk_kg import catalog, namespaces, query, standing
 from dprk_kg.labels import display_labels
 from dprk_kg.results import curie, iri_list
-from dprk_kg.store import Store
+from dprk_kg.store import SelectResult, Store, Term, lexical
 from dprk_kg.web.pages import local_path, status_text
 
 STALE_YEARS = standing.STALE_YEARS
@@ -79,24 +80,26 @@ def heads(store: Store, date: str, unit: str | None = None) -> list[UnitRow]:
     ``as_of`` column: the page shows the rule the query applies, not a second copy of it.
     """
     given = {"date": date, **({"unit": unit} if unit else {})}
-    rows = query.run_named(store, catalog.get("dual-power"), given).rows
+    result = query.run_named(store, catalog.get("dual-power"), given)
+    assert isinstance(result, SelectResult)  # dual-power is a SELECT query
+    rows = result.rows
     iris = {t.value for r in rows for t in r.values() if isinstance(t, ox.NamedNode)}
     iris |= {i for r in rows for i in iri_list(r.get("sources"))}
     names = display_labels(store, iris)
     units: dict[str, UnitRow] = {}
     for r in rows:
-        u = r["unit"].value
+        u = lexical(r["unit"])
         row = units.setdefault(u, UnitRow(u, names.get(u) or curie(u), [], []))
         if "de_facto" in r:
-            row.de_facto = names.get(r["de_facto"].value) or curie(r["de_facto"].value)
+            row.de_facto = names.get(lexical(r["de_facto"])) or curie(lexical(r["de_facto"]))
         post = r.get("post")
-        head = Head(post.value if post else None,
-                    names.get(post.value, curie(post.value)) if post else "no such post on record")
+        head = Head(lexical(post) if post else None,
+                    names.get(lexical(post), curie(lexical(post))) if post else "no such post on record")
         person = r.get("holder") or r.get("unconfirmed_holder")
         if person is not None:
-            head.holder, head.holder_label = person.value, names.get(person.value) or curie(person.value)
+            head.holder, head.holder_label = lexical(person), names.get(lexical(person)) or curie(lexical(person))
             head.since = _text(r, "start")
-            head.status = status_text(r["tenure_status"].value) if "tenure_status" in r else ""
+            head.status = status_text(lexical(r["tenure_status"])) if "tenure_status" in r else ""
             head.last_attested = _text(r, "last_attested")
             as_of = _text(r, "as_of") or ""
             head.certainty = standing.certainty(as_of)
@@ -105,30 +108,31 @@ def heads(store: Store, date: str, unit: str | None = None) -> list[UnitRow]:
                 since, as_of if head.certainty else "",
                 f"last attested {head.last_attested}" if head.last_attested else "") if part)
             head.sources = [(names.get(s) or curie(s), local_path(s)) for s in iri_list(r.get("sources"))]
-        heads_ = row.state if r["side"].value == "state" else row.party
+        heads_ = row.state if lexical(r["side"]) == "state" else row.party
         if not any((h.post, h.holder) == (head.post, head.holder) for h in heads_):
             heads_.append(head)
     return sorted(units.values(), key=lambda u: u.label)
 
 
-def _text(row: dict, column: str) -> str | None:
-    return row[column].value if column in row else None
+def _text(row: Mapping[str, Term], column: str) -> str | None:
+    return lexical(row[column]) if column in row else None
 
 
 def below(store: Store, unit: str) -> list[tuple[str, str]]:
     """The units directly within ``unit`` (its cities and counties), as (label, page path)."""
     rows = store.select(namespaces.sparql_prefixes() + "SELECT DISTINCT ?u WHERE { ?u dprk:withinDivision ?_unit }",
                         {"_unit": ox.NamedNode(unit)}).rows
-    names = display_labels(store, {r["u"].value for r in rows})
-    return sorted((names.get(r["u"].value) or curie(r["u"].value), r["u"].value.rsplit("/", 1)[-1]) for r in rows)
+    names = display_labels(store, {lexical(r["u"]) for r in rows})
+    return sorted((names.get(lexical(r["u"])) or curie(lexical(r["u"])), lexical(r["u"]).rsplit("/", 1)[-1]) for r in rows)
 
 
 def chains(store: Store, unit: str) -> list[dict]:
     """The organs above the unit's own organs on each side (the ``chain-of-command`` query)."""
     result = query.run_named(store, catalog.get("chain-of-command"), {"unit": unit})
+    assert isinstance(result, SelectResult)  # chain-of-command is a SELECT query
     names = display_labels(store, {t.value for r in result.rows for t in r.values() if isinstance(t, ox.NamedNode)})
-    return [{"side": r["side"].value, "depth": int(r["depth"].value),
-             "organ": names.get(r["organ"].value) or curie(r["organ"].value), "href": local_path(r["organ"].value)}
+    return [{"side": lexical(r["side"]), "depth": int(lexical(r["depth"])),
+             "organ": names.get(lexical(r["organ"])) or curie(lexical(r["organ"])), "href": local_path(lexical(r["organ"]))}
             for r in result.rows if "organ" in r and "side" in r and "depth" in r]
 
 

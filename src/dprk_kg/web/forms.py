@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from dprk_kg import catalog, namespaces, query
 from dprk_kg.labels import display_labels
 from dprk_kg.results import cell, curie, iri_list, term_json
-from dprk_kg.store import SelectResult, Store, Term
+from dprk_kg.store import SelectResult, Store, Term, lexical
 from dprk_kg.web.pages import href_for
 
 INPUT_TYPES = {"date": "date", "integer": "number", "decimal": "number", "gYear": "number"}
@@ -126,7 +126,7 @@ def to_csv(t: Table) -> str:
         line = []
         for v in t.columns:
             term = row.get(v)
-            line.append(_excel_safe(term.value if term is not None else ""))
+            line.append(_excel_safe(lexical(term) if term is not None else ""))
             if v in t.labelled:
                 line.append(_excel_safe(_label_of(term, t.names)))
         writer.writerow(line)
@@ -137,7 +137,7 @@ def to_json(t: Table, name: str, given: Mapping[str, str]) -> str:
     """The rows as SPARQL JSON terms, each IRI column with its label beside it."""
     rows = []
     for row in t.result.rows:
-        item = {}
+        item: dict[str, dict[str, str] | str] = {}
         for v in t.columns:
             if v in row:
                 item[v] = term_json(row[v])
@@ -152,4 +152,4 @@ def units(store: Store) -> list[tuple[str, str]]:
     """Every administrative unit as (label, prefixed name), for the unit picker."""
     rows = store.select(namespaces.sparql_prefixes() + "SELECT ?u ?l WHERE { ?u a/rdfs:subClassOf* "
                         "dprk:AdministrativeDivision ; rdfs:label ?l FILTER(LANG(?l) = 'en') }").rows
-    return sorted({(r["l"].value, curie(r["u"].value)) for r in rows})
+    return sorted({(lexical(r["l"]), curie(lexical(r["u"]))) for r in rows})

@@ -19,7 +19,7 @@ from dprk_kg import namespaces, palette, standing
 from dprk_kg.errors import UserError
 from dprk_kg.labels import display_labels
 from dprk_kg.results import curie
-from dprk_kg.store import Store, Term
+from dprk_kg.store import Store, Term, lexical
 
 P = namespaces.PREFIXES
 DPRK, ORG, RDF, RDFS, SKOS, DCT, SCHEMA = (P[k] for k in ("dprk", "org", "rdf", "rdfs", "skos", "dcterms", "schema"))
@@ -170,7 +170,7 @@ def kinds(store: Store, iris: list[str]) -> dict[str, palette.NodeKind]:
     rows = _select(store, f"SELECT DISTINCT ?x ?c WHERE {{ VALUES ?x {{ {values} }} ?x a/rdfs:subClassOf* ?c }}")
     classes: dict[str, set[str]] = defaultdict(set)
     for r in rows:
-        classes[r["x"].value].add(r["c"].value)
+        classes[lexical(r["x"])].add(lexical(r["c"]))
     return {iri: next((k for c, k in palette.NODE_KINDS if c in classes[iri]), palette.OTHER) for iri in iris}
 
 
@@ -199,15 +199,17 @@ def sources(store: Store, iris: set[str]) -> dict[str, Source]:
           OPTIONAL {{ ?s dprk:copyRead ?copy }}
           OPTIONAL {{ ?s dprk:retrieved ?retrieved }}
         }}""")
-    names = display_labels(store, {r[k].value for r in rows for k in ("publisher", "kind") if k in r})
+    names = display_labels(store, {lexical(r[k]) for r in rows for k in ("publisher", "kind") if k in r})
     found = {i: Source(i) for i in iris}
     for r in rows:
-        s = found[r["s"].value]
-        get = lambda k: r[k].value if k in r else None  # noqa: E731
+        s = found[lexical(r["s"])]
+        get = lambda k: lexical(r[k]) if k in r else None  # noqa: E731
         s.title = s.title or get("title")
         s.label = s.label or get("label")
-        s.publisher = s.publisher or (names.get(get("publisher")) or get("publisher") if "publisher" in r else None)
-        s.publisher_kind = s.publisher_kind or (names.get(get("kind")) or curie(get("kind")) if "kind" in r else None)
+        s.publisher = s.publisher or (names.get(lexical(r["publisher"])) or lexical(r["publisher"])
+                                      if "publisher" in r else None)
+        s.publisher_kind = s.publisher_kind or (names.get(lexical(r["kind"])) or curie(lexical(r["kind"]))
+                                                if "kind" in r else None)
         s.date, s.url = s.date or get("date"), s.url or get("url")
         s.copy_read, s.retrieved = s.copy_read or get("copy"), s.retrieved or get("retrieved")
     return found
@@ -223,24 +225,25 @@ def describe(store: Store, iri: str, as_of: str | None = None) -> Entity:
     incoming = _select(store, "SELECT DISTINCT ?s ?p WHERE { ?s ?p ?_x FILTER(isIRI(?s)) } LIMIT 500", _x=node)
     if not out and not incoming:
         raise NotFound(iri)
-    fact_iris = sorted({r["f"].value for r in facts_in} - {iri})
+    fact_iris = sorted({lexical(r["f"]) for r in facts_in} - {iri})
     fact_rows = _fact_rows(store, fact_iris)
     mentioned = {t.value for r in out for t in r.values() if isinstance(t, ox.NamedNode)}
-    mentioned |= {t.value for r in incoming for t in r.values()} | set(fact_iris) | {iri}
+    mentioned |= {lexical(t) for r in incoming for t in r.values()} | set(fact_iris) | {iri}
     mentioned |= {t.value for rows in fact_rows.values() for _, t in rows if isinstance(t, ox.NamedNode)}
     names = display_labels(store, mentioned)
     kind_of = kinds(store, [iri, *fact_iris] + [t.value for rows in fact_rows.values() for p, t in rows
                                                  if p in (DPRK + "post", ORG + "organization") and isinstance(t, ox.NamedNode)])
-    own_sources = {r["o"].value for r in out if r["p"].value == SOURCE}
-    cited = sources(store, own_sources | {t.value for rows in fact_rows.values() for p, t in rows if p == SOURCE})
+    own_sources = {lexical(r["o"]) for r in out if lexical(r["p"]) == SOURCE}
+    cited = sources(store, own_sources | {lexical(t) for rows in fact_rows.values() for p, t in rows if p == SOURCE})
 
-    names_list = sorted(((r["o"].value, r["o"].language or "", NAME_SYSTEMS.get((r["o"].language or "").lower(), r["o"].language))
-                         for r in out if r["p"].value in (LABEL, ALT) and isinstance(r["o"], ox.Literal)),
+    labels = [r["o"] for r in out if lexical(r["p"]) in (LABEL, ALT)]
+    names_list = sorted(((o.value, o.language or "", NAME_SYSTEMS.get((o.language or "").lower(), o.language or ""))
+                         for o in labels if isinstance(o, ox.Literal)),
                         key=lambda n: (list(NAME_SYSTEMS).index(n[1].lower()) if n[1].lower() in NAME_SYSTEMS else 99, n[0]))
     statements: dict[str, list[Value]] = defaultdict(list)
     for r in out:
-        if r["p"].value not in SHOWN_APART:
-            statements[names.get(r["p"].value) or curie(r["p"].value)].append(value(r["o"], names))
+        if lexical(r["p"]) not in SHOWN_APART:
+            statements[names.get(lexical(r["p"])) or curie(lexical(r["p"]))].append(value(r["o"], names))
     groups: dict[str, list[Fact]] = defaultdict(list)
     for f in fact_iris:
         fact = _fact(f, fact_rows[f], names, kind_of, cited, iri)
@@ -253,12 +256,12 @@ def describe(store: Store, iri: str, as_of: str | None = None) -> Entity:
     kind = kind_of.get(iri, palette.OTHER)
     return Entity(
         iri=iri, label=names.get(iri) or curie(iri), kind=kind.name, side=kind.side,
-        types=[value(r["o"], names) for r in out if r["p"].value == TYPE],
+        types=[value(r["o"], names) for r in out if lexical(r["p"]) == TYPE],
         names=names_list, statements=sorted(statements.items()),
         sources=sorted((cited[s] for s in own_sources), key=lambda s: (s.date or "", s.iri)),
         facts=dict(sorted(groups.items(), key=lambda g: GROUP_ORDER.index(g[0]) if g[0] in GROUP_ORDER else 99)),
-        incoming=[(value(r["s"], names), names.get(r["p"].value) or curie(r["p"].value))
-                  for r in incoming if r["s"].value not in shown],
+        incoming=[(value(r["s"], names), names.get(lexical(r["p"])) or curie(lexical(r["p"])))
+                  for r in incoming if lexical(r["s"]) not in shown],
         as_of=as_of)
 
 
@@ -268,14 +271,14 @@ def _fact_rows(store: Store, facts: list[str]) -> dict[str, list[tuple[str, Term
     for start in range(0, len(facts), 300):
         values = " ".join(f"<{f}>" for f in facts[start:start + 300])
         for r in _select(store, f"SELECT ?f ?p ?o WHERE {{ VALUES ?f {{ {values} }} ?f ?p ?o }}"):
-            found[r["f"].value].append((r["p"].value, r["o"]))
+            found[lexical(r["f"])].append((lexical(r["p"]), r["o"]))
     return found
 
 
 def _fact(iri: str, rows: list[tuple[str, Term]], names: dict[str, str], kind_of: dict[str, palette.NodeKind],
           cited: dict[str, Source], subject: str) -> Fact:
-    one = {p: t.value for p, t in rows}
-    types = {t.value for p, t in rows if p == TYPE}
+    one = {p: lexical(t) for p, t in rows}
+    types = {lexical(t) for p, t in rows if p == TYPE}
     group = next((name for cls, name in FACT_GROUPS if cls in types), None)
     if group is None:  # a subclass (an AuthorityClaim is a Claim): ask the palette's kind
         group = {"claim": "Claims", "reported result": "Claims", "tenure": "Tenures",
@@ -293,7 +296,7 @@ def _fact(iri: str, rows: list[tuple[str, Term]], names: dict[str, str], kind_of
                 last_attested=one.get(DPRK + "lastAttested"), links=links,
                 end_qualifier=names.get(one.get(DPRK + "endQualifier") or ""),
                 dates=standing.TenureDates.read(one.get),
-                sources=sorted((cited[t.value] for p, t in rows if p == SOURCE and t.value in cited),
+                sources=sorted((cited[lexical(t)] for p, t in rows if p == SOURCE and lexical(t) in cited),
                                key=lambda s: (s.date or "", s.iri)))
 
 

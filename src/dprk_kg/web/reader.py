@@ -66,7 +66,8 @@ class Reader:
     def label(self) -> str:
         """Where the data comes from, for the page footer."""
         if isinstance(self.kg, Store):
-            return "a store in memory" if getattr(self.kg, "path", None) is None else str(self.kg.path)
+            path = getattr(self.kg, "path", None)  # an embedded store's folder, None in memory
+            return "a store in memory" if path is None else str(path)
         return self.kg.endpoint or str(self.kg.store_dir)
 
 

@@ -16,7 +16,9 @@ project's graphs, whose union is that dataset already).
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -27,7 +29,7 @@ from starlette.responses import RedirectResponse, Response
 from dprk_kg import namespaces, query, results
 from dprk_kg.errors import UserError
 from dprk_kg.sparqltext import UPDATE_KEYWORDS, keywords
-from dprk_kg.store import QueryTimeout, SelectResult, Store
+from dprk_kg.store import QueryTimeout, SelectResult, Store, Term
 
 #: Media types for SELECT and ASK answers, the first the default.
 RESULT_TYPES = {
@@ -63,7 +65,7 @@ class ProtocolError(Exception):
         self.status = status
 
 
-def negotiate(accept: str, offered: dict) -> str | None:
+def negotiate(accept: str, offered: Mapping[str, object]) -> str | None:
     """The media type of ``offered`` that ``accept`` prefers (None when it wants none of them).
 
     >>> negotiate("text/csv;q=0.5, application/sparql-results+json", RESULT_TYPES)
@@ -171,9 +173,10 @@ def answer(result: SelectResult | bool | list[ox.Triple], accept: str, limits: L
 def serialize_graph(triples: list[ox.Triple], kind: str) -> bytes:
     """Triples as ``kind``, with the project's prefixes where the format has them."""
     fmt = GRAPH_TYPES[kind]
+    # pyoxigraph's stubs: serialize returns bytes when given no output (they say bytes or None).
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        return ox.serialize(triples, format=fmt, prefixes=namespaces.PREFIXES)
-    return ox.serialize(triples, format=fmt)
+        return cast(bytes, ox.serialize(triples, format=fmt, prefixes=namespaces.PREFIXES))
+    return cast(bytes, ox.serialize(triples, format=fmt))
 
 
 def to_xml(result: SelectResult | bool) -> str:
@@ -191,11 +194,15 @@ def to_xml(result: SelectResult | bool) -> str:
     return "\n".join(out)
 
 
-def _xml_term(term) -> str:
+def _xml_term(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
         return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Triple):  # an RDF 1.2 triple term, as SPARQL 1.2's XML results write it
+        return (f"<triple><subject>{_xml_term(term.subject)}</subject>"
+                f"<predicate>{_xml_term(term.predicate)}</predicate>"
+                f"<object>{_xml_term(term.object)}</object></triple>")
     if term.language:
         return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
     if term.datatype.value != namespaces.XSD_STRING:

@@ -19,6 +19,7 @@ start is unknown is listed under the picture rather than placed at a guessed dat
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dprk_kg.web.pages import Fact
@@ -70,6 +71,12 @@ def _day(text: str) -> dt.date:
     return dt.date.fromisoformat(text[:10])
 
 
+def _start(fact: Fact) -> str:
+    """The start of a fact on the axis: only facts with one are laid out."""
+    assert fact.start
+    return fact.start
+
+
 def layout(tenures: list[Fact], as_of: str, holder: str = "") -> Timeline:
     """Bars for ``tenures``: party above the axis, everything else (state, other) below.
 
@@ -81,7 +88,7 @@ def layout(tenures: list[Fact], as_of: str, holder: str = "") -> Timeline:
     end_of_view = _day(as_of)
     if not dated:
         return Timeline([], [], MARGIN, 2 * MARGIN, undated)
-    first = min(_day(f.start) for f in dated)
+    first = min(_day(_start(f)) for f in dated)
     last = max([end_of_view] + [_day(f.end) for f in dated if f.end])
     first_year, last_year = first.year, last.year + 1
     span_days = max((dt.date(last_year, 1, 1) - dt.date(first_year, 1, 1)).days, 1)
@@ -93,9 +100,9 @@ def layout(tenures: list[Fact], as_of: str, holder: str = "") -> Timeline:
     below = [f for f in dated if f.side != "party"]
     axis_y = MARGIN + len(above) * (LANE + LABEL_ROOM)
     bars = []
-    for lane, fact in enumerate(sorted(above, key=lambda f: f.start, reverse=True)):
+    for lane, fact in enumerate(sorted(above, key=_start, reverse=True)):
         bars.append(_bar(fact, x, axis_y - (lane + 1) * (LANE + LABEL_ROOM) + LABEL_ROOM, end_of_view, holder))
-    for lane, fact in enumerate(sorted(below, key=lambda f: f.start)):
+    for lane, fact in enumerate(sorted(below, key=_start)):
         bars.append(_bar(fact, x, axis_y + BELOW_AXIS + lane * (LANE + LABEL_ROOM) + LABEL_ROOM, end_of_view, holder))
     years = range(first_year, last_year + 1)
     step = max(1, len(years) // 12)
@@ -104,11 +111,11 @@ def layout(tenures: list[Fact], as_of: str, holder: str = "") -> Timeline:
     return Timeline(bars, ticks, axis_y, height, undated)
 
 
-def _bar(fact: Fact, x, y: float, end_of_view: dt.date, holder: str) -> Bar:
+def _bar(fact: Fact, x: Callable[[dt.date], float], y: float, end_of_view: dt.date, holder: str) -> Bar:
     """A tenure's bar: to its end date; if open, to the date shown; if ended at an unknown
     date, only a mark at its start (drawing it longer would claim dates no source gives). An
     end that is only an upper bound is drawn to it, open (not confirmed to the end)."""
-    start = _day(fact.start)
+    start = _day(_start(fact))
     ended_unknown = fact.end is None and (fact.status or "").endswith("#Ended")
     stop = _day(fact.end) if fact.end else start if ended_unknown else max(end_of_view, start)
     left = x(start)
