@@ -4,7 +4,8 @@ The files are the truth; the store is an index. Layout of a store folder::
 
     <store>/batches/          facts users added, one RDF file per batch (never rebuilt)
     <store>/index             symlink to the current generation, index-<id>/ (RocksDB)
-    <store>/index-<id>.json   the manifest of that generation: each input's size, mtime, hash
+    <store>/index-<id>.json   the manifest of that generation: each input's size, mtime, hash,
+                              and the writes in place since its last compaction (churn)
     <store>/.lock             the writers' lock
 
 A build writes a new generation beside the old one and swaps the ``index`` symlink in one
@@ -222,8 +223,15 @@ def record_inputs(store_dir: Path, store: EmbeddedStore | None = None) -> None:
     recorded["files"] = {k: v for k, v in recorded["files"].items() if not k.startswith("batches/")}
     recorded["files"].update(batches["files"])
     if store is not None and _worth_compacting(churn, recorded["files"]):
-        store.native.optimize()
-        churn = {"writes": 0, "bytes": 0}
+        try:
+            _compact(store)
+            churn = {"writes": 0, "bytes": 0}
+        except (OSError, RuntimeError):
+            # The write is committed and the index whole: a compaction that fails (a full
+            # disk: it needs room for a copy of the index; pyoxigraph raises RocksDB's errors
+            # as RuntimeError) only leaves it slower. The churn stays, so the next write tries
+            # again, and the manifest is still written so the next command does not rebuild.
+            pass
     recorded["churn"] = churn
     _write_json(path, recorded)
 
@@ -231,6 +239,11 @@ def record_inputs(store_dir: Path, store: EmbeddedStore | None = None) -> None:
 #: An index written in place is compacted again once the batch files written or removed since
 #: its last compaction reach this share of all its input bytes, or after this many writes.
 COMPACT_SHARE, COMPACT_WRITES = 0.05, 8
+
+
+def _compact(store: EmbeddedStore) -> None:
+    """Merge the index's sorted files into one sorted run (RocksDB's full compaction)."""
+    store.native.optimize()
 
 
 def _worth_compacting(churn: dict[str, int], files: dict[str, dict]) -> bool:

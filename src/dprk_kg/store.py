@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, Union
 import pyoxigraph as ox
 
 from dprk_kg import namespaces
+from dprk_kg.background import Background
 from dprk_kg.errors import UserError
 from dprk_kg.sparqltext import bind_values
 
@@ -242,23 +243,10 @@ class EmbeddedStore(Store):
             return _translate_syntax(evaluate)
         # In the main thread the query runs in a worker even without a timeout: Ctrl-C then
         # stops the wait at once, where a long query evaluated here would hold it to the end.
-        box: dict[str, Any] = {}
-
-        def worker() -> None:
-            try:
-                box["value"] = _translate_syntax(evaluate)
-            except BaseException as e:  # handed to the caller's thread below
-                box["error"] = e
-
-        thread = threading.Thread(target=worker, daemon=True)
-        thread.start()
-        thread.join(self.timeout)
-        if thread.is_alive():
+        job = Background(lambda: _translate_syntax(evaluate))
+        if not job.wait(self.timeout):
             raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s timeout")
-        if "error" in box:
-            raise box["error"]
-        answer: Answer = box["value"]
-        return answer
+        return job.result()
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         return _expect(self._run(query, bindings), SelectResult, "SELECT")

@@ -10,7 +10,6 @@ in every tenure.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -62,8 +61,6 @@ class Overlay:
     #: Whether a node is in the store at all, once asked: a batch of 60,000 new entities
     #: would otherwise be looked up by every walk (on disk, tens of µs a lookup).
     present: dict = field(default_factory=dict)
-    #: Threads that look nodes up at once (the embedded store's lookups release the GIL).
-    threads: int = 1
     #: The added triples by subject, as (predicate IRI, object or None for a literal,
     #: triple), and by object (not a literal: a walk never steps onto one), as (predicate
     #: IRI, subject, triple). Why: each walk's step reads the triples of its frontier instead
@@ -140,20 +137,15 @@ class Overlay:
         """Record in :attr:`present` which of ``nodes`` the store has in any triple.
 
         The embedded store is asked by index lookups (about a quarter faster than the same
-        lookups through SPARQL, at 112,000 new nodes 2 to 3 s less), in :attr:`threads`
-        slices at once; a server in slices of 500.
+        lookups through SPARQL, at 112,000 new nodes 2 to 3 s less), on one thread: pyoxigraph
+        holds the GIL while it iterates over quads (two threads took as long as one); a
+        server in slices of 500.
         """
         native = getattr(self.store, "native", None)
         if native is not None:
-            def there(chunk: list[ox.NamedNode]) -> list[bool]:
-                return [next(native.quads_for_pattern(n, None, None), None) is not None
-                        or next(native.quads_for_pattern(None, None, n), None) is not None
-                        for n in chunk]
-
-            chunks = [nodes[i::self.threads] for i in range(self.threads)]
-            with ThreadPoolExecutor(self.threads) as pool:
-                for chunk, answers in zip(chunks, pool.map(there, chunks)):
-                    self.present.update(zip(chunk, answers))
+            self.present.update((n, next(native.quads_for_pattern(n, None, None), None) is not None
+                                 or next(native.quads_for_pattern(None, None, n), None) is not None)
+                                for n in nodes)
             return
         for i in range(0, len(nodes), 500):
             chunk = nodes[i:i + 500]

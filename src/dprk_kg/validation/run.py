@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from dprk_kg.background import Background
 from dprk_kg.build import index_stamp
 from dprk_kg.gcpause import gc_paused
 from dprk_kg.names import NameIndex, judgements_file, name_index_for
@@ -17,7 +17,7 @@ from dprk_kg.store import Store
 from dprk_kg.validation.checks import (batch_names, duplicates, ill_formed, merge_hints,
                                        name_collisions, refuse_vocabulary, uncovered,
                                        unknown_terms)
-from dprk_kg.validation.engine import (CHECK_THREADS, finish, in_memory, mini_store, pyshacl_rest, run_core,
+from dprk_kg.validation.engine import (finish, in_memory, mini_store, pyshacl_rest, run_core,
                                        run_sparql, selector)
 from dprk_kg.validation.neighbourhood import Overlay, ontology_triples, walk
 from dprk_kg.validation.report import Report, label_graph, shacl_problems
@@ -48,8 +48,7 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
     ontology = ontology_triples(store)
     vocabulary = {t.subject.value for t in ontology if isinstance(t.subject, ox.NamedNode)}
     removed = set(removed)
-    union = Overlay(store, batch.triples, removed, {} if present is None else present,
-                    CHECK_THREADS)
+    union = Overlay(store, batch.triples, removed, {} if present is None else present)
     reach = shapes.reach
     fwd = None if reach.any_forward else reach.forward | {RDF_TYPE}
     inv = None if reach.any_inverse else set(reach.inverse)
@@ -81,17 +80,16 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
 
     # The SHACL checks in a thread of their own, beside the checks that are Python alone:
     # their queries release the GIL, so the two share the cores (a local election's
-    # deputies: both take seconds).
-    with ThreadPoolExecutor(1) as beside:
-        shacl_report = beside.submit(shacl)
-        problems = unknown_terms(batch, vocabulary | shapes.terms | project_terms(), ontology)
-        problems += ill_formed(batch)
-        problems += uncovered(batch, targeted, keep & targeted)
-        absent = union.absent()
-        named = batch_names(batch, judgements)
-        problems += duplicates(store, batch, named, name_index, absent)
-        problems += name_collisions(store, batch, named, name_index, absent)
-        report_graph = shacl_report.result()
+    # deputies: both take seconds). A daemon thread, so that Ctrl-C does not wait for it.
+    shacl_report = Background(shacl)
+    problems = unknown_terms(batch, vocabulary | shapes.terms | project_terms(), ontology)
+    problems += ill_formed(batch)
+    problems += uncovered(batch, targeted, keep & targeted)
+    absent = union.absent()
+    named = batch_names(batch, judgements)
+    problems += duplicates(store, batch, named, name_index, absent)
+    problems += name_collisions(store, batch, named, name_index, absent)
+    report_graph = shacl_report.result()
     problems += shacl_problems(report_graph, label_graph(select, report_graph),
                                shapes.graph, batch)
     problems = merge_hints(problems)
