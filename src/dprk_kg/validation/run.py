@@ -80,7 +80,9 @@ def validate_batch(store: Store, batch: Batch, *, shapes: Shapes | None = None,
 
     # The SHACL checks in a thread of their own, beside the checks that are Python alone:
     # their queries release the GIL, so the two share the cores (a local election's
-    # deputies: both take seconds). A daemon thread, so that Ctrl-C does not wait for it.
+    # deputies: both take seconds). A daemon thread, so that Ctrl-C does not wait for the
+    # whole of it; the compiled checks already handed to their own thread pool
+    # (engine.run_core, sparql.run_sparql) are still finished before the process exits.
     shacl_report = Background(shacl)
     problems = unknown_terms(batch, vocabulary | shapes.terms | project_terms(), ontology)
     problems += ill_formed(batch)
